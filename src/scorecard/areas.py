@@ -27,12 +27,13 @@ class Force:
 
     @property
     def territorial(self) -> bool:
-        return self.force_id != "btp"
+        """One of the 43 police force areas of England and Wales (not BTP, not PSNI)."""
+        return self.force_id not in ("btp", "northern-ireland")
 
 
 @cache
 def forces() -> dict[str, Force]:
-    """The 43 territorial forces of England and Wales plus British Transport Police."""
+    """The 43 territorial forces of England and Wales, British Transport Police and PSNI."""
     text = resources.files("scorecard").joinpath("data/lookups/forces.csv").read_text("utf-8")
     out: dict[str, Force] = {}
     for row in csv.DictReader(text.splitlines()):
@@ -52,6 +53,7 @@ def territorial_forces() -> list[Force]:
     return [f for f in forces().values() if f.territorial]
 
 
+_ONS_CODE = re.compile(r"^[A-Za-z]\d{8}$")
 _SUFFIXES = re.compile(r"\b(police service|police force|constabulary|police)\b")
 
 
@@ -85,6 +87,8 @@ def _alias_table() -> dict[str, str]:
 def find_force(name: str) -> str | None:
     """Canonical force id for any spelling of a force's name or code, or None."""
     table = _alias_table()
+    if _ONS_CODE.match(name.strip()):  # a code is matched exactly, never by its shape
+        return table.get(name.strip().lower())
     if name.lower().strip() in table:
         return table[name.lower().strip()]
     return table.get(_normalise(name))

@@ -1,0 +1,167 @@
+"""``scorecard ingest PATH...``: detect what each file is and load it, all or nothing.
+
+Detection looks at content, not only names: a data.police.uk CSV by its header, a Home
+Office table by its columns, an ONS workbook by its "Table P1" sheet, a local series by
+its ``series``/``period`` columns.  Each path is loaded in its own transaction, so a bad
+file stops with a precise error and leaves everything loaded before it untouched.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from scorecard.errors import InputError
+from scorecard.sources import police_uk
+from scorecard.sources.observations import OBSERVATION_SCHEMA, ParsedFile
+from scorecard.store import Store
+
+Progress = Callable[[int], None]
+
+
+def detect(path: Path) -> str:
+    """The kind of input at ``path``: police_uk, home_office, ons, local_series."""
+    if not path.exists():
+        raise InputError(path, "no such file or folder")
+    if path.is_dir():
+        return "police_uk"
+    if path.stat().st_size == 0:
+        raise InputError(path, "empty file", 1)
+    suffix = path.suffix.lower()
+    if suffix == ".zip" or zipfile.is_zipfile(path) and suffix not in (".xlsx", ".ods", ".xlsm"):
+        return "police_uk"
+    if suffix == ".csv" and police_uk.looks_like_police_uk_csv(path):
+        return "police_uk"
+    from scorecard.sources import home_office, local_series
+
+    if home_office.looks_like_home_office(path):
+        return "home_office"
+    if suffix in (".xlsx", ".xlsm", ".xls") and _has_sheet(path, "Table P1"):
+        return "ons"
+    if local_series.looks_like_local_series(path):
+        return "local_series"
+    raise InputError(
+        path,
+        "not a file type the scorecard reads: expected a data.police.uk archive or CSV, a Home Office "
+        "police recorded crime table (ODS/XLSX/CSV/parquet), an ONS Police Force Area data tables "
+        "workbook, or a local series file (see docs/local-series.md)",
+    )
+
+
+def _has_sheet(path: Path, name: str) -> bool:
+    """True when a workbook has a sheet called ``name`` (ONS pads some names with spaces)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        names = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception:
+        return False
+    return any(n.strip().lower() == name.lower() for n in names)
+
+
+def parse(path: Path, kind: str) -> ParsedFile:
+    from scorecard.sources import home_office, local_series, ons
+
+    if kind == "home_office":
+        return home_office.read_home_office(path)
+    if kind == "ons":
+        return ons.read_ons_workbook(path)
+    if kind == "local_series":
+        return local_series.read_local_series(path)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def ingest_path(store: Store, path: Path, *, progress: Progress | None = None) -> dict[str, Any]:
+    kind = detect(path)
+    if kind == "police_uk":
+        return police_uk.ingest_police_uk(store, path, progress=progress)
+    sha = police_uk.sha256_of(path)
+    previous = store.find_load_by_checksum(sha)
+    if previous is not None:
+        return {"path": str(path), "status": "unchanged", "rows": 0, "load_id": previous}
+    parsed = parse(path, kind)
+    result = load_parsed(store, parsed, sha256=sha, size=path.stat().st_size)
+    if progress:
+        progress(path.stat().st_size)
+    return result
+
+
+def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int) -> dict[str, Any]:
+    """Load observations, replacing what the file supersedes and recording revisions."""
+    table = parsed.table
+    if table.schema != OBSERVATION_SCHEMA:
+        table = table.cast(OBSERVATION_SCHEMA)
+    if table.num_rows == 0:
+        raise InputError(parsed.path, "file holds no figures")
+    con = store.con
+    key_cols = ", ".join(parsed.replace_key)
+    join_on = " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in parsed.replace_key)
+    with store.transaction():
+        load_id = store.next_load_id()
+        con.register("_new_obs", table)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT ? AS load_id, * FROM _new_obs", [load_id])
+        finally:
+            con.unregister("_new_obs")
+        # Keys this file covers, with its totals, and what is already held for them.
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _keys AS
+                        SELECT {key_cols}, count(*) AS rows, sum(value) AS total FROM _new GROUP BY ALL""")
+        superseded = con.execute(
+            f"""SELECT o.load_id, {', '.join('n.' + c for c in parsed.replace_key)},
+                       count(*) AS old_rows, sum(o.value) AS old_total, any_value(n.rows), any_value(n.total)
+                FROM observations o JOIN _keys n ON o.dataset = ? AND {join_on}
+                GROUP BY ALL""",
+            [parsed.dataset],
+        ).fetchall()
+        now = datetime.now().replace(microsecond=0)
+        key_index = {c: i + 1 for i, c in enumerate(parsed.replace_key)}
+        for row in superseded:
+            old_load, (old_rows, old_total, new_rows, new_total) = row[0], row[-4:]
+            if old_rows == new_rows and _same(old_total, new_total):
+                continue  # the same figures again: replace silently, nothing was revised
+            force = row[key_index["force_id"]] if "force_id" in key_index else ""
+            what = _describe_key(parsed.replace_key, row[1:1 + len(parsed.replace_key)])
+            con.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [now, parsed.dataset, force, what, old_load, load_id, old_rows, new_rows,
+                         old_total, new_total])
+        con.execute(f"""DELETE FROM observations o WHERE o.dataset = ? AND EXISTS (
+                          SELECT 1 FROM _keys n WHERE {join_on})""", [parsed.dataset])
+        con.execute("INSERT INTO observations SELECT * FROM _new")
+        span = con.execute("SELECT min(first_month), max(last_month) FROM _new").fetchone()
+        assert span is not None
+        store.record_load(load_id=load_id, path=parsed.path, sha256=sha256, size=size, kind=parsed.kind,
+                          dataset=parsed.dataset, rows=table.num_rows, covers=parsed.covers,
+                          first_month=span[0], last_month=span[1], warnings=list(parsed.warnings))
+        con.execute("DROP TABLE _new")
+        con.execute("DROP TABLE _keys")
+    return {"path": parsed.path, "status": "loaded", "load_id": load_id, "rows": table.num_rows,
+            "covers": parsed.covers, "warnings": list(parsed.warnings)}
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) < 1e-9
+
+
+def _describe_key(columns: tuple[str, ...], values: tuple[Any, ...]) -> str:
+    parts = []
+    for c, v in zip(columns, values, strict=True):
+        if c == "force_id":
+            continue
+        parts.append(v.strftime("%Y-%m") if hasattr(v, "strftime") else str(v))
+    return " ".join(parts)
+
+
+def ingest(store: Store, paths: list[Path], *, progress: Progress | None = None) -> list[dict[str, Any]]:
+    """Load several paths in order; stops at the first bad one (earlier ones stay loaded)."""
+    return [ingest_path(store, p, progress=progress) for p in paths]
+
+
+def empty_observations() -> pa.Table:
+    return OBSERVATION_SCHEMA.empty_table()

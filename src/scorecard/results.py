@@ -1,0 +1,419 @@
+"""Measure × area × period → value, baseline, comparisons and the series behind them.
+
+One SQL query per measure answers every area and every comparison period at once
+(set-based: all 43 forces cost one query, not 43).  Each figure says whether the source
+fully covers its period: a quarterly source asked for a single month, or a month missing
+from the archive, gives an *incomplete* figure and no value — never a silent partial sum.
+
+Coverage comes from what was loaded, not from matching rows: a force-month of
+data.police.uk with no burglaries is a real zero, while a force-month never loaded is
+missing.  Nothing here rounds or formats; see ``scorecard.numbers``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+import duckdb
+
+from scorecard.areas import forces, territorial_forces
+from scorecard.catalogue.schema import Catalogue, Measure
+from scorecard.errors import ScorecardError
+from scorecard.numbers import percent_change
+from scorecard.periods import Month, Period
+from scorecard.store import Store
+
+Status = Literal["complete", "incomplete", "no_data", "not_combinable"]
+Role = Literal["current", "baseline", "previous", "same_period_last_year"]
+ROLES: tuple[Role, ...] = ("current", "baseline", "previous", "same_period_last_year")
+SubArea = Literal["force", "local_authority", "csp"]
+
+_POLICE_UK_TABLES = {
+    "police_uk_street": ("police_uk_street", "street"),
+    "police_uk_outcomes": ("police_uk_outcomes", "outcomes"),
+    "police_uk_stop_search": ("police_uk_stop_search", "stop-and-search"),
+}
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    """A force, or a sub-area of one (local authority / community safety partnership)."""
+
+    force_id: str
+    area_type: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measure's value for one area and period, with how completely it is covered."""
+
+    period: Period
+    value: float | None
+    status: Status
+    months_covered: int
+    load_ids: tuple[int, ...] = ()
+    numerator: float | None = None
+    denominator: float | None = None
+
+    @property
+    def note(self) -> str:
+        if self.status == "complete":
+            return ""
+        if self.status == "no_data":
+            return f"no data for {self.period.label}"
+        if self.status == "not_combinable":
+            return "percentages given without numerator and denominator cannot be combined over this period"
+        return f"incomplete: {self.months_covered} of {self.period.n_months} months held for {self.period.label}"
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    first: Month
+    last: Month
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Result:
+    measure: Measure
+    area: AreaRef
+    figures: dict[Role, Figure]
+    population: float | None = None
+    population_year: int | None = None
+    series: tuple[SeriesPoint, ...] = field(default=())
+
+    @property
+    def current(self) -> Figure:
+        return self.figures["current"]
+
+    @property
+    def baseline(self) -> Figure:
+        return self.figures["baseline"]
+
+    def change(self, role: Role = "baseline") -> float | None:
+        cur, other = self.current.value, self.figures[role].value
+        if cur is None or other is None:
+            return None
+        return cur - other
+
+    def change_pct(self, role: Role = "baseline") -> float | None:
+        if self.measure.unit == "percentage":
+            return None  # a change in a percentage is in percentage points, see change()
+        return percent_change(self.current.value, self.figures[role].value)
+
+    @property
+    def rate_per_1000(self) -> float | None:
+        if self.measure.unit != "count" or self.current.value is None or not self.population:
+            return None
+        return self.current.value / self.population * 1000.0
+
+    @property
+    def load_ids(self) -> tuple[int, ...]:
+        return tuple(sorted({i for f in self.figures.values() for i in f.load_ids}))
+
+
+class ResultsError(ScorecardError):
+    """A results request that cannot be answered (unknown area, bad sub-area for a dataset)."""
+
+
+# --- periods as a table ------------------------------------------------------------------
+
+def comparison_periods(period: Period, baseline: Period) -> dict[Role, Period]:
+    return {
+        "current": period,
+        "baseline": baseline,
+        "previous": period.previous(),
+        "same_period_last_year": period.same_period_last_year(),
+    }
+
+
+def _register_periods(con: duckdb.DuckDBPyConnection, periods: dict[Role, Period]) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE _periods (role VARCHAR, first DATE, last DATE, n_months INTEGER)")
+    con.executemany("INSERT INTO _periods VALUES (?, ?, ?, ?)",
+                    [[r, p.first.first_day(), p.last.first_day(), p.n_months] for r, p in periods.items()])
+
+
+def _filter_sql(measure: Measure, alias: str) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    for col, values in measure.filter.items():
+        clauses.append(f"{alias}.{col} IN ({', '.join('?' for _ in values)})")
+        params.extend(values)
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def _months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def _coverage(spans: Iterable[tuple[date, date]]) -> tuple[int, bool]:
+    """Months covered by distinct source spans, and whether any of them overlap."""
+    covered: set[int] = set()
+    overlap = False
+    for first, last in set(spans):
+        start = first.year * 12 + first.month - 1
+        months = set(range(start, start + _months_between(first, last)))
+        overlap = overlap or bool(covered & months)
+        covered |= months
+    return len(covered), overlap
+
+
+# --- the engine --------------------------------------------------------------------------
+
+@dataclass
+class _Acc:
+    value: float = 0.0
+    numerator: float = 0.0
+    denominator: float = 0.0
+    has_ratio: bool = True
+    rows: int = 0
+    single_value: float | None = None
+    loads: set[int] = field(default_factory=set)
+    spans: set[tuple[date, date]] = field(default_factory=set)
+    name: str = ""
+
+
+class ResultsEngine:
+    """Computes results against one open store and catalogue."""
+
+    def __init__(self, store: Store, catalogue: Catalogue) -> None:
+        self.store = store
+        self.catalogue = catalogue
+        self.con = store.con
+
+    # public API --------------------------------------------------------------------------
+
+    def compute(
+        self,
+        measures: Sequence[Measure],
+        period: Period,
+        *,
+        force_ids: Sequence[str] | None = None,
+        by: SubArea = "force",
+        series_from: Month | None = None,
+    ) -> list[Result]:
+        """Results for ``measures`` in ``period`` for the given forces (default: all 43)."""
+        wanted = list(force_ids) if force_ids else [f.force_id for f in territorial_forces()]
+        for f in wanted:
+            if f not in forces():
+                raise ResultsError(f"unknown force {f!r}")
+        out: list[Result] = []
+        for measure in measures:
+            periods = comparison_periods(period, self.catalogue.baseline_for(measure))
+            start = series_from or min(p.first for p in periods.values())
+            out.extend(self._measure(measure, periods, wanted, by, start, period.last))
+        return out
+
+    # one measure -------------------------------------------------------------------------
+
+    def _measure(self, measure: Measure, periods: dict[Role, Period], force_ids: list[str], by: SubArea,
+                 series_first: Month, series_last: Month) -> list[Result]:
+        _register_periods(self.con, periods)
+        if measure.dataset in _POLICE_UK_TABLES:
+            accs, coverage = self._police_uk(measure, force_ids, by)
+            series = self._police_uk_series(measure, force_ids, by, series_first, series_last)
+        else:
+            if by != "force":
+                accs, coverage = self._observations(measure, force_ids, by)
+            else:
+                accs, coverage = self._observations(measure, force_ids, "force")
+            series = self._observation_series(measure, force_ids, by, series_first, series_last)
+        areas: dict[tuple[str, str], AreaRef] = {}
+        for (_, force_id, code), acc in accs.items():
+            areas.setdefault((force_id, code), AreaRef(force_id, by, code, acc.name))
+        for (_, force_id, code), name in coverage.get("names", {}).items():  # type: ignore[attr-defined]
+            areas.setdefault((force_id, code), AreaRef(force_id, by, code, name))
+        if by == "force":
+            for f in force_ids:
+                areas.setdefault((f, f), AreaRef(f, "force", f, forces()[f].name))
+        results = []
+        for (force_id, code), area in sorted(areas.items(), key=lambda kv: (kv[0][0], kv[1].name)):
+            figures: dict[Role, Figure] = {}
+            for role, p in periods.items():
+                figures[role] = self._figure(measure, p, accs.get((role, force_id, code)),
+                                             coverage.get((role, force_id)))
+            pop, pop_year = self._population(force_id, periods["current"]) if by == "force" else (None, None)
+            results.append(Result(measure, area, figures, pop, pop_year,
+                                  tuple(series.get((force_id, code), ()))))
+        return results
+
+    def _figure(self, measure: Measure, period: Period, acc: _Acc | None, covered: Any) -> Figure:
+        if measure.dataset in _POLICE_UK_TABLES:
+            months = int(covered or 0)
+            overlap = False
+        else:
+            months, overlap = _coverage(acc.spans) if acc else (0, False)
+        loads = tuple(sorted(acc.loads)) if acc else ()
+        if months == 0:
+            return Figure(period, None, "no_data", 0, loads)
+        if months < period.n_months or overlap:
+            return Figure(period, None, "incomplete", months, loads)
+        if acc is None:  # covered, and nothing matched: a true zero
+            return Figure(period, 0.0, "complete", months, loads)
+        if measure.unit == "percentage":
+            if acc.has_ratio and acc.denominator:
+                return Figure(period, acc.numerator / acc.denominator * 100.0, "complete", months, loads,
+                              acc.numerator, acc.denominator)
+            if acc.rows == 1 and acc.single_value is not None:
+                return Figure(period, acc.single_value, "complete", months, loads)
+            return Figure(period, None, "not_combinable", months, loads)
+        return Figure(period, acc.value, "complete", months, loads)
+
+    # observations (Home Office, ONS, local series) ---------------------------------------
+
+    def _observations(self, measure: Measure, force_ids: list[str], area_type: str
+                      ) -> tuple[dict[tuple[str, str, str], _Acc], dict[Any, Any]]:
+        where, params = _filter_sql(measure, "o")
+        rows = self.con.execute(
+            f"""SELECT p.role, o.force_id, o.area_code, any_value(o.area_name), o.first_month, o.last_month,
+                       sum(o.value), sum(o.numerator), sum(o.denominator),
+                       bool_and(o.numerator IS NOT NULL AND o.denominator IS NOT NULL),
+                       count(*), any_value(o.value), list(DISTINCT o.load_id)
+                FROM observations o JOIN _periods p ON o.first_month >= p.first AND o.last_month <= p.last
+                WHERE o.dataset = ? AND o.area_type = ? AND list_contains(?, o.force_id) AND {where}
+                GROUP BY p.role, o.force_id, o.area_code, o.first_month, o.last_month""",
+            [measure.dataset, area_type, force_ids, *params],
+        ).fetchall()
+        accs: dict[tuple[str, str, str], _Acc] = {}
+        for role, force_id, code, name, first, last, total, num, den, ratio, n, one, loads in rows:
+            key = (role, force_id, code if area_type != "force" else force_id)
+            acc = accs.setdefault(key, _Acc(name=name))
+            acc.value += total or 0.0
+            acc.numerator += num or 0.0
+            acc.denominator += den or 0.0
+            acc.has_ratio = acc.has_ratio and bool(ratio)
+            acc.rows += int(n)
+            acc.single_value = one
+            acc.loads.update(loads)
+            acc.spans.add((first, last))
+        return accs, {}
+
+    def _observation_series(self, measure: Measure, force_ids: list[str], by: str, first: Month, last: Month
+                            ) -> dict[tuple[str, str], list[SeriesPoint]]:
+        where, params = _filter_sql(measure, "o")
+        value = ("100.0 * sum(o.numerator) / nullif(sum(o.denominator), 0)" if measure.unit == "percentage"
+                 else "sum(o.value)")
+        if measure.unit == "percentage":
+            value = f"CASE WHEN count(*) = 1 AND any_value(o.denominator) IS NULL THEN any_value(o.value) ELSE {value} END"
+        rows = self.con.execute(
+            f"""SELECT o.force_id, o.area_code, o.first_month, o.last_month, {value}
+                FROM observations o
+                WHERE o.dataset = ? AND o.area_type = ? AND list_contains(?, o.force_id) AND {where}
+                  AND o.first_month >= ? AND o.last_month <= ?
+                  AND date_diff('month', o.first_month, o.last_month) < 3
+                GROUP BY ALL ORDER BY o.first_month""",
+            [measure.dataset, by, force_ids, *params, first.first_day(), last.first_day()],
+        ).fetchall()
+        out: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+        for force_id, code, f, la, v in rows:
+            out[(force_id, code if by != "force" else force_id)].append(
+                SeriesPoint(Month.from_date(f), Month.from_date(la), v))
+        return out
+
+    # data.police.uk ----------------------------------------------------------------------
+
+    def _area_columns(self, by: SubArea) -> tuple[str, str, str]:
+        if by == "force":
+            return "s.force_id", "any_value(f.name)", ""
+        code, name = ("l.lad_code", "l.lad_name") if by == "local_authority" else ("l.csp_code", "l.csp_name")
+        # Anonymised points can snap across a boundary: such rows stay with the publishing
+        # force but are shown apart, not credited to a neighbour's authority.
+        area_code = (f"CASE WHEN s.lsoa_code IS NULL OR s.lsoa_code = '' THEN 'unknown' "
+                     f"WHEN l.force_id = s.force_id THEN {code} ELSE 'outside' END")
+        area_name = (f"CASE WHEN s.lsoa_code IS NULL OR s.lsoa_code = '' THEN 'Location not known' "
+                     f"WHEN l.force_id = s.force_id THEN {name} ELSE 'Outside the force area' END")
+        return area_code, f"any_value({area_name})", "LEFT JOIN lsoa_lookup l ON l.lsoa_code = s.lsoa_code"
+
+    def _police_uk(self, measure: Measure, force_ids: list[str], by: SubArea
+                   ) -> tuple[dict[tuple[str, str, str], _Acc], dict[Any, Any]]:
+        table, kind = _POLICE_UK_TABLES[measure.dataset]
+        where, params = _filter_sql(measure, "s")
+        code, name, join = self._area_columns(by)
+        self._register_force_names(force_ids)
+        rows = self.con.execute(
+            f"""SELECT p.role, s.force_id, {code}, {name}, count(*), list(DISTINCT s.load_id)
+                FROM {table} s JOIN _periods p ON s.month BETWEEN p.first AND p.last
+                JOIN _forces f ON f.force_id = s.force_id {join}
+                WHERE {where}
+                GROUP BY ALL""",
+            params,
+        ).fetchall()
+        accs: dict[tuple[str, str, str], _Acc] = {}
+        for role, force_id, area_code, area_name, n, loads in rows:
+            accs[(role, force_id, area_code)] = _Acc(value=float(n), rows=int(n), loads=set(loads), name=area_name)
+        cover = self.con.execute(
+            """SELECT p.role, m.force_id, count(DISTINCT m.month)
+               FROM load_members m JOIN _periods p ON m.month BETWEEN p.first AND p.last
+               JOIN _forces f ON f.force_id = m.force_id
+               WHERE m.kind = ? AND m.superseded_by IS NULL GROUP BY ALL""",
+            [kind],
+        ).fetchall()
+        coverage: dict[Any, Any] = {(role, f): n for role, f, n in cover}
+        if by != "force":  # every sub-area seen in the force's data, so true zeros are reported
+            names = self.con.execute(
+                f"""SELECT s.force_id, {code}, {name} FROM {table} s JOIN _forces f ON f.force_id = s.force_id
+                    {join} JOIN _periods p ON s.month BETWEEN p.first AND p.last GROUP BY ALL"""
+            ).fetchall()
+            coverage["names"] = {("", f, c): n for f, c, n in names}
+        return accs, coverage
+
+    def _police_uk_series(self, measure: Measure, force_ids: list[str], by: SubArea, first: Month, last: Month
+                          ) -> dict[tuple[str, str], list[SeriesPoint]]:
+        table, kind = _POLICE_UK_TABLES[measure.dataset]
+        where, params = _filter_sql(measure, "s")
+        code, _, join = self._area_columns(by)
+        rows = self.con.execute(
+            f"""WITH held AS (SELECT force_id, month FROM load_members
+                              WHERE kind = ? AND superseded_by IS NULL AND month BETWEEN ? AND ?),
+                counts AS (SELECT s.force_id, {code} AS code, s.month, count(*) AS n
+                           FROM {table} s JOIN _forces f ON f.force_id = s.force_id {join}
+                           WHERE {where} AND s.month BETWEEN ? AND ? GROUP BY ALL)
+                SELECT a.force_id, a.code, h.month, coalesce(c.n, 0) FROM held h
+                JOIN (SELECT DISTINCT force_id, code FROM counts) a ON a.force_id = h.force_id
+                LEFT JOIN counts c ON c.force_id = a.force_id AND c.code = a.code AND c.month = h.month
+                ORDER BY h.month""",
+            [kind, first.first_day(), last.first_day(), *params, first.first_day(), last.first_day()],
+        ).fetchall()
+        out: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+        for force_id, area_code, month, n in rows:
+            m = Month.from_date(month)
+            out[(force_id, area_code)].append(SeriesPoint(m, m, float(n)))
+        return out
+
+    def _register_force_names(self, force_ids: list[str]) -> None:
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _forces (force_id VARCHAR, name VARCHAR)")
+        self.con.executemany("INSERT INTO _forces VALUES (?, ?)", [[f, forces()[f].name] for f in force_ids])
+
+    # population --------------------------------------------------------------------------
+
+    def _population(self, force_id: str, period: Period) -> tuple[float | None, int | None]:
+        if not hasattr(self, "_pop_cache"):
+            self._pop_cache: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            for f, year, pop in self.con.execute(
+                    "SELECT force_id, year, population FROM population WHERE area_type = 'force' ORDER BY year"
+            ).fetchall():
+                self._pop_cache[f].append((int(year), float(pop)))
+        years = self._pop_cache.get(force_id)
+        if not years:
+            return None, None
+        target = period.last.year
+        before = [yp for yp in years if yp[0] <= target]
+        year, pop = before[-1] if before else years[0]
+        return pop, year
+
+
+def provenance(store: Store, load_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The files behind a figure: name, checksum, when loaded, what they cover."""
+    ids = sorted(set(load_ids))
+    if not ids:
+        return []
+    rows = store.con.execute(
+        """SELECT load_id, file_name, sha256, loaded_at, kind, covers FROM loads
+           WHERE list_contains(?, load_id) ORDER BY load_id""", [ids]).fetchall()
+    return [{"load_id": r[0], "file": r[1], "sha256": r[2], "loaded_at": r[3].isoformat(), "kind": r[4],
+             "covers": r[5]} for r in rows]

@@ -1,0 +1,260 @@
+"""The validated store: one DuckDB file, its schema, provenance and revisions.
+
+Every load runs in a single transaction: either the whole file is stored, with a row in
+``loads`` saying where it came from, or nothing is.  DuckDB's write-ahead log makes that
+hold even when the process is killed mid-load.  A later file covering the same
+force-period (or force-month) replaces the earlier rows in the same transaction, and
+the replacement is written to ``revisions`` so a published figure can be traced to the
+data that has since changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import platformdirs
+
+from scorecard.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE SEQUENCE IF NOT EXISTS load_ids START 1;
+CREATE TABLE IF NOT EXISTS loads (
+    load_id      BIGINT PRIMARY KEY,
+    path         VARCHAR NOT NULL,   -- as given on the command line
+    file_name    VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    bytes        BIGINT NOT NULL,
+    kind         VARCHAR NOT NULL,   -- detected file type
+    dataset      VARCHAR NOT NULL,
+    rows         BIGINT NOT NULL,
+    covers       VARCHAR NOT NULL,   -- what the file covers, for people
+    first_month  DATE,
+    last_month   DATE,
+    loaded_at    TIMESTAMP NOT NULL,
+    warnings     VARCHAR[]
+);
+
+-- Members of an archive (or the file itself): the unit a revision replaces.
+CREATE TABLE IF NOT EXISTS load_members (
+    load_id      BIGINT NOT NULL,
+    member       VARCHAR NOT NULL,
+    crc32        VARCHAR,
+    kind         VARCHAR NOT NULL,
+    force_id     VARCHAR,
+    month        DATE,
+    rows         BIGINT NOT NULL,
+    superseded_by BIGINT            -- load that replaced this member, if any
+);
+
+CREATE TABLE IF NOT EXISTS revisions (
+    revised_at   TIMESTAMP NOT NULL,
+    dataset      VARCHAR NOT NULL,
+    force_id     VARCHAR NOT NULL,
+    what         VARCHAR NOT NULL,   -- e.g. "2018-10 street" or "2018-19 Q2"
+    old_load_id  BIGINT NOT NULL,
+    new_load_id  BIGINT NOT NULL,
+    old_rows     BIGINT NOT NULL,
+    new_rows     BIGINT NOT NULL,
+    old_total    DOUBLE,
+    new_total    DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS observations (
+    load_id BIGINT NOT NULL,
+    dataset VARCHAR NOT NULL, force_id VARCHAR NOT NULL,
+    area_type VARCHAR NOT NULL, area_code VARCHAR NOT NULL, area_name VARCHAR NOT NULL,
+    series VARCHAR NOT NULL, series_label VARCHAR NOT NULL,
+    series_group VARCHAR, series_subgroup VARCHAR,
+    first_month DATE NOT NULL, last_month DATE NOT NULL,
+    unit VARCHAR NOT NULL, value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+    source_line BIGINT, source_sheet VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS police_uk_street (
+    load_id BIGINT NOT NULL,
+    force_id VARCHAR NOT NULL,       -- from the file name: the force that published it
+    month DATE NOT NULL,
+    crime_id VARCHAR,
+    falls_within VARCHAR,
+    longitude DOUBLE, latitude DOUBLE,
+    location VARCHAR,
+    lsoa_code VARCHAR, lsoa_name VARCHAR,
+    crime_type VARCHAR NOT NULL,
+    last_outcome_category VARCHAR,
+    context VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS police_uk_outcomes (
+    load_id BIGINT NOT NULL,
+    force_id VARCHAR NOT NULL,
+    month DATE NOT NULL,
+    crime_id VARCHAR,
+    falls_within VARCHAR,
+    longitude DOUBLE, latitude DOUBLE,
+    location VARCHAR,
+    lsoa_code VARCHAR, lsoa_name VARCHAR,
+    outcome_type VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS police_uk_stop_search (
+    load_id BIGINT NOT NULL,
+    force_id VARCHAR NOT NULL,
+    month DATE NOT NULL,
+    type VARCHAR, occurred_at TIMESTAMPTZ,
+    part_of_policing_operation VARCHAR, policing_operation VARCHAR,
+    latitude DOUBLE, longitude DOUBLE,
+    gender VARCHAR, age_range VARCHAR,
+    self_defined_ethnicity VARCHAR, officer_defined_ethnicity VARCHAR,
+    legislation VARCHAR, object_of_search VARCHAR, outcome VARCHAR,
+    outcome_linked_to_object VARCHAR, removal_of_more_than_outer_clothing VARCHAR
+);
+
+-- LSOA (2001/2011/2021 codes) -> local authority -> community safety partnership -> force.
+CREATE TABLE IF NOT EXISTS lsoa_lookup (
+    lsoa_code VARCHAR PRIMARY KEY,
+    lad_code VARCHAR, lad_name VARCHAR,
+    csp_code VARCHAR, csp_name VARCHAR,
+    force_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS population (
+    area_type VARCHAR NOT NULL, area_code VARCHAR NOT NULL, force_id VARCHAR,
+    year INTEGER NOT NULL, population DOUBLE NOT NULL, source VARCHAR NOT NULL
+);
+"""
+
+
+def default_store_path() -> Path:
+    """``--store`` wins, then ``SCORECARD_STORE``, then the user's data directory."""
+    env = os.environ.get("SCORECARD_STORE")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("policing-scorecard")) / "scorecard.duckdb"
+
+
+@dataclass
+class Store:
+    """An open store. Use ``Store.open(path)``; close it (or use ``with``) when done."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> Store:
+        p = Path(path) if path is not None else default_store_path()
+        if read_only and not p.exists():
+            raise StoreError(f"no store at {p}: run `scorecard ingest` first (or pass --store)")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(p), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(f"cannot open store {p}: {exc}") from exc
+        con.execute("SET enable_progress_bar = false")
+        store = cls(p, con)
+        if not read_only:
+            store._migrate()
+        return store
+
+    def _migrate(self) -> None:
+        self.con.execute("BEGIN")
+        self.con.execute(SCHEMA)
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        elif int(row[0]) > SCHEMA_VERSION:
+            self.con.execute("ROLLBACK")
+            raise StoreError(f"store {self.path} was written by a newer version (schema {row[0]})")
+        self._load_reference_data()
+        self.con.execute("COMMIT")
+
+    def _load_reference_data(self) -> None:
+        """Bundled lookups (LSOA -> authority -> CSP -> force, populations), loaded once."""
+        row = self.con.execute("SELECT count(*) FROM lsoa_lookup").fetchone()
+        if row and row[0]:
+            return
+        base = resources.files("scorecard").joinpath("data/lookups")
+        with resources.as_file(base.joinpath("lsoa.csv.gz")) as lsoa, \
+                resources.as_file(base.joinpath("population.csv")) as pop:
+            self.con.execute(
+                "INSERT INTO lsoa_lookup SELECT * FROM read_csv(?, header = true, all_varchar = true)",
+                [str(lsoa)])
+            self.con.execute(
+                """INSERT INTO population SELECT 'force', force_id, force_id, year, population, source
+                   FROM read_csv(?, header = true, columns = {'force_id': 'VARCHAR', 'year': 'INTEGER',
+                                 'population': 'DOUBLE', 'source': 'VARCHAR'})""", [str(pop)])
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing: on any exception the store is exactly as it was."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def next_load_id(self) -> int:
+        row = self.con.execute("SELECT nextval('load_ids')").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def find_load_by_checksum(self, sha256: str) -> int | None:
+        row = self.con.execute(
+            "SELECT load_id FROM loads WHERE sha256 = ? ORDER BY load_id DESC LIMIT 1", [sha256]
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def record_load(
+        self,
+        *,
+        load_id: int,
+        path: str,
+        sha256: str,
+        size: int,
+        kind: str,
+        dataset: str,
+        rows: int,
+        covers: str,
+        first_month: object,
+        last_month: object,
+        warnings: list[str],
+    ) -> None:
+        self.con.execute(
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, path, Path(path).name, sha256, size, kind, dataset, rows, covers,
+             first_month, last_month, datetime.now().replace(microsecond=0), warnings],
+        )
+
+    def loads(self) -> list[dict[str, object]]:
+        cur = self.con.execute(
+            "SELECT load_id, file_name, kind, dataset, rows, covers, loaded_at, sha256 FROM loads ORDER BY load_id"
+        )
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def revisions(self) -> list[dict[str, object]]:
+        cur = self.con.execute("SELECT * FROM revisions ORDER BY revised_at, force_id, what")
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
