@@ -19,7 +19,7 @@ import pyarrow as pa
 from scorecard.errors import InputError
 from scorecard.sources import police_uk
 from scorecard.sources.observations import OBSERVATION_SCHEMA, ParsedFile
-from scorecard.store import Store
+from scorecard.store import Store, fetch_one
 
 Progress = Callable[[int], None]
 
@@ -132,7 +132,7 @@ def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int) -> 
         con.execute(f"""DELETE FROM observations o WHERE o.dataset = ? AND EXISTS (
                           SELECT 1 FROM _keys n WHERE {join_on})""", [parsed.dataset])
         con.execute("INSERT INTO observations SELECT * FROM _new")
-        span = con.execute("SELECT min(first_month), max(last_month) FROM _new").fetchone()
+        span = fetch_one(con, "SELECT min(first_month), max(last_month) FROM _new")
         assert span is not None
         store.record_load(load_id=load_id, path=parsed.path, sha256=sha256, size=size, kind=parsed.kind,
                           dataset=parsed.dataset, rows=table.num_rows, covers=parsed.covers,

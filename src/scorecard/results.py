@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -60,10 +60,15 @@ class Figure:
     load_ids: tuple[int, ...] = ()
     numerator: float | None = None
     denominator: float | None = None
+    # Set when a baseline was averaged to a shorter period: value = total × months / 12.
+    scaled_to_months: int | None = None
 
     @property
     def note(self) -> str:
         if self.status == "complete":
+            if self.scaled_to_months:
+                return (f"{self.period.label} averaged to {self.scaled_to_months} months "
+                        f"(total {self.value and self.value * self.period.n_months / self.scaled_to_months:,.0f})")
             return ""
         if self.status == "no_data":
             return f"no data for {self.period.label}"
@@ -163,6 +168,19 @@ def _coverage(spans: Iterable[tuple[date, date]]) -> tuple[int, bool]:
     return len(covered), overlap
 
 
+def _scale_baseline(measure: Measure, baseline: Figure, current: Period) -> Figure:
+    """Put a twelve-month baseline on the current period's footing.
+
+    A quarter compared with a whole baseline year would always look like a 75% fall.  For
+    counts the baseline is averaged to the current period's length (a quarter is compared
+    with a quarter of the baseline year); percentages need no adjustment.
+    """
+    if measure.unit != "count" or baseline.value is None or baseline.period.n_months == current.n_months:
+        return baseline
+    factor = current.n_months / baseline.period.n_months
+    return replace(baseline, value=baseline.value * factor, scaled_to_months=current.n_months)
+
+
 # --- the engine --------------------------------------------------------------------------
 
 @dataclass
@@ -237,6 +255,7 @@ class ResultsEngine:
             for role, p in periods.items():
                 figures[role] = self._figure(measure, p, accs.get((role, force_id, code)),
                                              coverage.get((role, force_id)))
+            figures["baseline"] = _scale_baseline(measure, figures["baseline"], periods["current"])
             pop, pop_year = self._population(force_id, periods["current"]) if by == "force" else (None, None)
             results.append(Result(measure, area, figures, pop, pop_year,
                                   tuple(series.get((force_id, code), ()))))

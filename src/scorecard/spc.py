@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -145,6 +146,11 @@ class SpcOptions:
     trend_length: int = 7
 
     def __post_init__(self) -> None:
+        # Accept any iterable of rebase points but store a tuple, so options stay hashable.
+        object.__setattr__(self, "rebase", tuple(self.rebase))
+        for r in self.rebase:
+            if isinstance(r, bool) or not isinstance(r, date | int):
+                raise SpcError(f"a rebase point must be a date or a 0-based position, not {r!r}")
         if self.direction not in _DIRECTIONS:
             raise SpcError(f"direction must be one of {', '.join(_DIRECTIONS)}, not {self.direction!r}")
         if self.target is not None and not math.isfinite(self.target):
@@ -323,9 +329,7 @@ def _two_in_three(close: Sequence[bool], rtm: Sequence[int]) -> list[bool]:
     """Points in the outer third that belong to a 3-point window with ≥2 such points,
     all three on one side of the mean; the third point of the window is not flagged."""
     n = len(close)
-    qualifies = [
-        sum(close[s : s + 3]) >= 2 and abs(sum(rtm[s : s + 3])) == 3 for s in range(max(0, n - 2))
-    ]
+    qualifies = [sum(close[s : s + 3]) >= 2 and abs(sum(rtm[s : s + 3])) == 3 for s in range(max(0, n - 2))]
     out = []
     for i in range(n):
         windows = (s for s in (i - 2, i - 1, i) if 0 <= s < n - 2)
@@ -539,6 +543,9 @@ def spc_rows(result: SpcResult) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- input
 
+# Stricter than float(): no "nan", "inf", "1_000" or padding slips through as a value.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
 
 def read_series_csv(path: str | Path) -> Series:
     """Read a series for ``scorecard spc``.
@@ -578,9 +585,8 @@ def read_series_csv(path: str | Path) -> Series:
         raise InputError(path, "empty file: expected a header row 'date,value'")
     missing = [c for c in ("date", "value") if c not in header]
     if missing:
-        raise InputError(
-            path, f"header has no {' or '.join(repr(c) for c in missing)} column: expected 'date,value'", header_line
-        )
+        names = " or ".join(repr(c) for c in missing)
+        raise InputError(path, f"header has no {names} column: expected 'date,value'", header_line)
     for c in ("date", "value"):
         if header.count(c) > 1:
             raise InputError(path, f"header names the column {c!r} twice", header_line)
@@ -603,12 +609,11 @@ def read_series_csv(path: str | Path) -> Series:
             raise InputError(path, f"date {raw_date!r} is not a date in the form YYYY-MM-DD", line) from None
         if not raw_value:
             raise InputError(path, f"no value for {raw_date}: every period needs a value", line)
-        try:
-            v = float(raw_value)
-        except ValueError:
-            raise InputError(path, f"value {raw_value!r} is not a number", line) from None
+        if not _NUMBER.fullmatch(raw_value):
+            raise InputError(path, f"value {raw_value!r} is not a plain decimal number", line)
+        v = float(raw_value)
         if not math.isfinite(v):
-            raise InputError(path, f"value {raw_value!r} is not a finite number", line)
+            raise InputError(path, f"value {raw_value!r} is too large", line)
         if d in seen:
             raise InputError(path, f"date {raw_date} already given on line {seen[d]}", line)
         seen[d] = line

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import platformdirs
@@ -135,6 +136,16 @@ CREATE TABLE IF NOT EXISTS population (
 """
 
 
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
+    """First row of a query, fully consuming the result.
+
+    DuckDB 2.0 keeps a half-read result open on the connection and refuses the next
+    statement, so ``fetchone()`` is never used on the shared connection.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
 def default_store_path() -> Path:
     """``--store`` wins, then ``SCORECARD_STORE``, then the user's data directory."""
     env = os.environ.get("SCORECARD_STORE")
@@ -169,7 +180,7 @@ class Store:
     def _migrate(self) -> None:
         self.con.execute("BEGIN")
         self.con.execute(SCHEMA)
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = fetch_one(self.con, "SELECT value FROM meta WHERE key = 'schema_version'")
         if row is None:
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         elif int(row[0]) > SCHEMA_VERSION:
@@ -180,7 +191,7 @@ class Store:
 
     def _load_reference_data(self) -> None:
         """Bundled lookups (LSOA -> authority -> CSP -> force, populations), loaded once."""
-        row = self.con.execute("SELECT count(*) FROM lsoa_lookup").fetchone()
+        row = fetch_one(self.con, "SELECT count(*) FROM lsoa_lookup")
         if row and row[0]:
             return
         base = resources.files("scorecard").joinpath("data/lookups")
@@ -216,14 +227,13 @@ class Store:
             self.con.execute("COMMIT")
 
     def next_load_id(self) -> int:
-        row = self.con.execute("SELECT nextval('load_ids')").fetchone()
+        row = fetch_one(self.con, "SELECT nextval('load_ids')")
         assert row is not None
         return int(row[0])
 
     def find_load_by_checksum(self, sha256: str) -> int | None:
-        row = self.con.execute(
-            "SELECT load_id FROM loads WHERE sha256 = ? ORDER BY load_id DESC LIMIT 1", [sha256]
-        ).fetchone()
+        row = fetch_one(self.con, "SELECT load_id FROM loads WHERE sha256 = ? ORDER BY load_id DESC LIMIT 1",
+                        [sha256])
         return int(row[0]) if row else None
 
     def record_load(

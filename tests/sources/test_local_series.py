@@ -612,3 +612,11 @@ def test_the_documentation_lists_every_well_known_series_and_column() -> None:
     for column in ("force", "area_type", "area_code", "area_name", "series", "series_label", "period", "value",
                    "numerator", "denominator", "unit", "note"):
         assert f"`{column}`" in docs, column
+
+
+def test_the_example_in_the_documentation_is_a_valid_file(tmp_path: Path) -> None:
+    docs = DOCS.read_text("utf-8")
+    example = docs.split("```csv\n", 1)[1].split("```", 1)[0]
+    parsed = read_local_series(write(tmp_path, example))
+    assert parsed.table.num_rows == 7
+    assert parsed.warnings == []

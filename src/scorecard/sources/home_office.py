@@ -39,7 +39,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -105,7 +105,7 @@ def read_home_office(path: str | Path) -> ParsedFile:
         raw = _read_parquet(p)
     elif suffix in SPREADSHEET_SUFFIXES:
         raw = _read_spreadsheet(p, warnings)
-    elif suffix in (".csv", ".txt"):
+    elif suffix == ".csv":
         raw = _read_csv(p, warnings)
     else:
         raise InputError(p, f"cannot read {suffix or 'extension-less'} files as Home Office tables; "
@@ -132,7 +132,7 @@ def looks_like_home_office(path: str | Path) -> bool:
         if suffix == ".parquet":
             names = pq.read_schema(p).names
             return len(_map_header(names)) == len(_COLUMNS)
-        if suffix in (".csv", ".txt"):
+        if suffix == ".csv":
             with p.open("rb") as fh:
                 head = fh.read(64 * 1024)
             text = _decode_quietly(head)
@@ -295,10 +295,6 @@ def _text(value: object) -> str | None:
 _Numbered = Iterator[tuple[int, Sequence[object]]]
 
 
-def _rows_with_lines(rows: Iterable[Sequence[object]], first_line: int) -> _Numbered:
-    return ((first_line + i, row) for i, row in enumerate(rows))
-
-
 def _consume(
     builder: _Builder,
     numbered: _Numbered,
@@ -343,7 +339,7 @@ def _read_spreadsheet(path: Path, warnings: list[str]) -> _Raw:
         # Keep the empty rows and columns above and left of the table, so that line numbers
         # are the row numbers the analyst sees (iter_rows() and the default trim them).
         rows = sheet.to_python(skip_empty_area=False)
-        if _consume(builder, _rows_with_lines(rows, 1), name, check_width=False):
+        if _consume(builder, enumerate(rows, start=1), name, check_width=False):
             used.append(name)
     if not used:
         raise InputError(path, f"no header row with {_HEADER_LIST} found in any sheet "

@@ -33,7 +33,7 @@ import duckdb
 
 from scorecard.areas import find_force
 from scorecard.errors import InputError, UnknownForce
-from scorecard.store import Store
+from scorecard.store import Store, fetch_one
 
 try:  # ISA-L inflates about twice as fast as zlib; fall back quietly if it is missing.
     from isal import isal_zlib as _inflate_lib
@@ -349,13 +349,14 @@ def _csv_error(exc: duckdb.Error, members: list[Member]) -> InputError:
 def _locate_bad_month(con: duckdb.DuckDBPyConnection, m: Member) -> InputError:
     assert m.extracted is not None
     month_expr = _MONTH_SOURCE[m.kind]
-    row = con.execute(
+    row = fetch_one(
+        con,
         f"""SELECT rn, month_text FROM (
               SELECT row_number() OVER () AS rn, {month_expr} AS month_text
               FROM read_csv(?, columns = ?, {_CSV_OPTIONS}))
             WHERE month_text IS DISTINCT FROM ? LIMIT 1""",
         [str(m.extracted), _columns(m.kind), m.month.strftime("%Y-%m")],
-    ).fetchone()
+    )
     if row is None:  # pragma: no cover - only called when a mismatch was seen
         return InputError(m.label, "month in the rows disagrees with the file name")
     return InputError(m.label, f"row is for month {row[1]!r} but the file name says {m.month:%Y-%m}",

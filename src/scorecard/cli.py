@@ -1,0 +1,288 @@
+"""The ``scorecard`` command.
+
+Each sub-command is a thin shell over one stage of the data flow (ingest → store →
+catalogue → results → output); it parses arguments, calls the stage and prints.  Errors
+we raise on purpose (``ScorecardError``) are shown as one clear line and exit code 2;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from scorecard import __version__
+from scorecard.areas import find_force, territorial_forces
+from scorecard.catalogue.schema import load_catalogue
+from scorecard.errors import ScorecardError
+from scorecard.periods import parse as parse_period
+from scorecard.periods import parse_month
+from scorecard.store import Store, default_store_path
+
+app = typer.Typer(help="Police data in, National Policing Priorities statements and scorecards out.",
+                  no_args_is_help=True, add_completion=False)
+catalogue_app = typer.Typer(help="Inspect and validate the measure catalogue.", no_args_is_help=True)
+app.add_typer(catalogue_app, name="catalogue")
+
+err = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", envvar="SCORECARD_STORE",
+                                               help="DuckDB store file (default: your user data directory).")]
+CatalogueOpt = Annotated[Path | None, typer.Option("--catalogue", envvar="SCORECARD_CATALOGUE",
+                                                   help="Measure catalogue YAML (default: the built-in one).")]
+
+T = TypeVar("T")
+
+
+def _run(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except ScorecardError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class By(str, Enum):
+    force = "force"
+    local_authority = "local_authority"
+    csp = "csp"
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Archives, folders or files to load (type is detected).")],
+    store: StoreOpt = None,
+) -> None:
+    """Load data.police.uk archives/CSVs, Home Office tables, ONS workbooks and local series files."""
+    from scorecard.ingest import ingest_path
+
+    def work() -> None:
+        total = sum(_size(p) for p in paths)
+        with Store.open(store) as st, Progress(
+            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            console=err, disable=not err.is_terminal or total < 20_000_000,
+        ) as bar:
+            task = bar.add_task("ingesting", total=total)
+            for p in paths:
+                bar.update(task, description=f"ingesting {p.name}")
+                summary = ingest_path(st, p, progress=lambda n: bar.advance(task, n))
+                _print_summary(summary)
+            out.print(f"store: {st.path}")
+
+    _run(work)
+
+
+def _size(p: Path) -> int:
+    if p.is_dir():
+        return sum(f.stat().st_size for f in p.rglob("*.csv"))
+    return p.stat().st_size if p.exists() else 0
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    if summary["status"] == "unchanged":
+        out.print(f"{summary['path']}: already loaded, nothing changed")
+        return
+    out.print(f"{summary['path']}: loaded {summary['rows']:,} rows as load #{summary['load_id']} "
+              f"({summary.get('covers', '')})", highlight=False)
+    for w in summary.get("warnings", [])[:10]:
+        out.print(f"  warning: {w}", highlight=False)
+
+
+@app.command()
+def fetch(
+    force: Annotated[str, typer.Option(help="Force id, e.g. west-mercia.")],
+    months: Annotated[list[str], typer.Option("--month", help="Month(s) to fetch, e.g. 2024-01 (repeatable).")],
+    dest: Annotated[Path, typer.Option(help="Where to put the CSVs.")] = Path("police-uk-downloads"),
+    base_url: Annotated[str, typer.Option(help="Archive location.")] = "https://data.police.uk/data/archive/",
+    load: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Load what was fetched.")] = True,
+    store: StoreOpt = None,
+) -> None:
+    """Download data.police.uk monthly archives (with retries and resume) and keep one force's files."""
+    from scorecard.ingest import ingest_path
+    from scorecard.sources.fetch import fetch_force_months
+
+    def work() -> None:
+        force_id = find_force(force)
+        if force_id is None:
+            raise ScorecardError(f"unknown force {force!r}")
+        wanted = [parse_month(m) for m in months]
+        files = fetch_force_months(force_id, wanted, dest, base_url=base_url)
+        out.print(f"fetched {len(files)} file(s) into {dest}")
+        if load and files:
+            with Store.open(store) as st:
+                for f in files:
+                    _print_summary(ingest_path(st, f))
+
+    _run(work)
+
+
+@app.command()
+def results(
+    area: Annotated[str, typer.Option(help="Force id or name, or 'all' for every force.")],
+    period: Annotated[str, typer.Option(help="e.g. '2024-25 Q1', 'YE Jun 2019', '2018-19', '2024-01'.")],
+    measure: Annotated[list[str] | None, typer.Option(help="Measure id(s); default: all.")] = None,
+    by: Annotated[By, typer.Option(help="Break a force down by local authority or CSP.")] = By.force,
+    fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json.")] = Fmt.table,
+    include_empty: Annotated[bool, typer.Option(help="Show measures with no data.")] = False,
+    store: StoreOpt = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Value, baseline, changes, rate per 1,000 and provenance for measures × area × period."""
+    from scorecard.output import to_csv, to_json
+    from scorecard.results import ResultsEngine
+
+    def work() -> None:
+        cat = load_catalogue(catalogue)
+        p = parse_period(period)
+        if area.lower() == "all":
+            force_ids = [f.force_id for f in territorial_forces()]
+        else:
+            fid = find_force(area)
+            if fid is None:
+                raise ScorecardError(f"unknown area {area!r}: give a force id or name, or 'all'")
+            force_ids = [fid]
+        measures = [cat.measure(m) for m in measure] if measure else cat.measures
+        with Store.open(store, read_only=True) as st:
+            rs = ResultsEngine(st, cat).compute(measures, p, force_ids=force_ids, by=by.value)
+            if not include_empty and not measure:
+                rs = [r for r in rs if r.current.status != "no_data"]
+            if fmt is Fmt.json:
+                sys.stdout.write(to_json(st, rs, catalogue_version=cat.version) + "\n")
+            elif fmt is Fmt.csv:
+                sys.stdout.write(to_csv(rs))
+            else:
+                _print_table(rs, p.label)
+
+    _run(work)
+
+
+def _print_table(rs: list[Any], label: str) -> None:
+    from scorecard.numbers import format_number, format_percent, format_signed_percent
+    from scorecard.output import result_row
+
+    table = Table(title=f"Results for {label}", show_lines=False)
+    for col in ("Measure", "Area", "Value", "Baseline", "Change", "vs previous", "vs last year", "Per 1,000", "Status"):
+        table.add_column(col, justify="left" if col in ("Measure", "Area", "Status") else "right",
+                         no_wrap=col not in ("Measure", "Area"))
+    notes: list[str] = []
+    for r in rs:
+        row = result_row(r)
+        pct = r.measure.unit == "percentage"
+
+        def show(v: float | None, pct: bool = pct) -> str:
+            if pct:
+                return format_percent(v)
+            return format_number(v, 0 if v is None or v == int(v) else 1)
+
+        change = (format_signed_percent(row["change_pct"]) if not pct
+                  else "–" if row["change"] is None else f"{format_number(row['change'], 1)} pts")
+        status = row["status"]
+        if row["note"]:
+            notes.append(f"[{len(notes) + 1}] {r.measure.title}, {r.area.name}: {row['note']}")
+            status += f" [{len(notes)}]"
+        table.add_row(r.measure.title, r.area.name, show(row["value"]), show(row["baseline_value"]), change,
+                      format_signed_percent(row["change_pct_vs_previous"]),
+                      format_signed_percent(row["change_pct_vs_last_year"]),
+                      format_number(row["rate_per_1000"], 2), status)
+    wide = Console(width=max(out.width, 160), soft_wrap=True)
+    wide.print(table)
+    for n in notes:
+        wide.print(n, highlight=False)
+
+
+@app.command()
+def loads(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+    """Every file loaded: name, checksum, rows, when, what it covers."""
+
+    def work() -> None:
+        with Store.open(store, read_only=True) as st:
+            rows = st.loads()
+        if fmt is Fmt.json:
+            sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
+            return
+        table = Table(title=f"Loads in {store or default_store_path()}")
+        for col in ("#", "file", "kind", "rows", "covers", "loaded at", "sha256"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(str(r["load_id"]), str(r["file_name"]), str(r["kind"]), f"{r['rows']:,}",
+                          str(r["covers"]), str(r["loaded_at"]), str(r["sha256"])[:12])
+        out.print(table)
+
+    _run(work)
+
+
+@app.command()
+def revisions(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+    """Figures replaced by a newer file: what changed, from which load to which."""
+
+    def work() -> None:
+        with Store.open(store, read_only=True) as st:
+            rows = st.revisions()
+        if fmt is Fmt.json:
+            sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
+            return
+        if not rows:
+            out.print("no revisions: nothing loaded has been replaced by a newer file")
+            return
+        table = Table(title="Revisions")
+        for col in ("when", "dataset", "force", "what", "old load", "new load", "old total", "new total"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(str(r["revised_at"]), str(r["dataset"]), str(r["force_id"]), str(r["what"]),
+                          str(r["old_load_id"]), str(r["new_load_id"]), str(r["old_total"]), str(r["new_total"]))
+        out.print(table)
+
+    _run(work)
+
+
+@catalogue_app.command("check")
+def catalogue_check(catalogue: CatalogueOpt = None) -> None:
+    """Validate the catalogue against its schema."""
+    cat = _run(lambda: load_catalogue(catalogue))
+    out.print(f"catalogue {cat.version}: {len(cat.measures)} measures in {len(cat.priorities)} priorities, valid")
+
+
+@catalogue_app.command("list")
+def catalogue_list(catalogue: CatalogueOpt = None) -> None:
+    """List every measure with its priority, dataset and direction."""
+    cat = _run(lambda: load_catalogue(catalogue))
+    table = Table(title=f"Measure catalogue {cat.version} (baseline {cat.baseline})")
+    for col in ("id", "title", "priority", "role", "dataset", "unit", "direction"):
+        table.add_column(col)
+    for m in cat.measures:
+        table.add_row(m.id, m.title, m.priority, m.role, m.dataset, m.unit, m.direction)
+    out.print(table)
+
+
+@catalogue_app.command("schema")
+def catalogue_schema() -> None:
+    """Print the catalogue's JSON Schema."""
+    from scorecard.catalogue.schema import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
