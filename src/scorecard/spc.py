@@ -45,6 +45,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -112,6 +113,10 @@ class Series:
     source: str | None = None
 
     def __post_init__(self) -> None:
+        # Store floats in tuples whatever sequence of numbers came in, so results compare
+        # and hash the same however the series was built.
+        object.__setattr__(self, "values", tuple(float(v) for v in self.values))
+        object.__setattr__(self, "dates", tuple(self.dates))
         if self.dates and len(self.dates) != len(self.values):
             raise SpcError(f"{len(self.dates)} dates for {len(self.values)} values")
         for i, v in enumerate(self.values):
@@ -249,9 +254,12 @@ class SpcResult:
 
 
 def _mean(xs: Sequence[float]) -> float:
-    # fsum: the reference's mean() accumulates in long double, so a naive sum could
-    # round differently and move a point across a limit.
-    return math.fsum(xs) / len(xs)
+    # The exact mean, rounded once.  R's mean() gets the same by summing in extended
+    # precision and adding back the residual; a naive float sum can be an ulp off, and
+    # then a constant series of 0.1s has every point "above" its own mean.
+    if all(x.is_integer() for x in xs):  # counts: int / int is correctly rounded, and fast
+        return sum(map(int, xs)) / len(xs)
+    return float(sum(map(Fraction, xs), Fraction(0)) / len(xs))
 
 
 def _segment_limits(
@@ -271,9 +279,11 @@ def _segment_limits(
         # As the reference: kept only if strictly below the cut, and screened once.
         cut = SCREEN_FACTOR * amr
         kept = [r for r in ranges if r < cut]
-        n_screened = len(ranges) - len(kept)
-        # All ranges go only when all are zero; keep mR̄ = 0 rather than NaN.
-        amr = _mean(kept) if kept else 0.0
+        if kept:
+            n_screened = len(ranges) - len(kept)
+            amr = _mean(kept)
+        # else every range is zero (none can be below a cut of zero): keep them all and
+        # mR̄ = 0, where the reference ends with NaN limits.
     return Segment(
         index,
         start,
@@ -296,8 +306,13 @@ def _sign(x: float) -> int:
 
 def _part_of_run(ends: Sequence[int], length: int) -> list[bool]:
     """A run is recorded at its last point; every point within ``length`` before one is in it."""
-    n = len(ends)
-    return [any(ends[j] != 0 for j in range(i, min(n, i + length))) for i in range(n)]
+    out = [False] * len(ends)
+    next_end = -1  # the nearest run end at or after i, if any
+    for i in range(len(ends) - 1, -1, -1):
+        if ends[i] != 0:
+            next_end = i
+        out[i] = next_end >= 0 and next_end - i < length
+    return out
 
 
 def _shift_ends(rtm: Sequence[int], length: int) -> list[int]:
@@ -453,7 +468,7 @@ def _segment_starts(series: Series, rebase: Iterable[date | int]) -> list[int]:
 def spc(series: Series | Sequence[float], options: SpcOptions | None = None) -> SpcResult:
     """Run the XmR chart on a series; ``options`` default to the reference's defaults."""
     if not isinstance(series, Series):
-        series = Series(tuple(float(v) for v in series))
+        series = Series(tuple(series))
     opts = options if options is not None else SpcOptions()
     values = series.values
     n = len(values)

@@ -339,6 +339,7 @@ def test_looks_like_home_office_rejects_other_files(tmp_path: Path) -> None:
         (with_(n=""), "Number of Offences is blank"),
         (with_(n="[x]"), "Number of Offences must be a number, got '[x]'"),
         (with_(n="2.5"), "Number of Offences must be a whole number, got 2.5"),
+        (with_(n="inf"), "Number of Offences must be a number, got inf"),
         (with_(code=" "), "Offence Code is blank"),
         (with_(desc=""), "Offence Description is blank"),
     ],
@@ -457,3 +458,18 @@ def test_a_negative_count_is_a_warning_not_an_error(tmp_path: Path) -> None:
     assert parsed.table["value"].to_pylist() == [12.0, -3.0]
     assert parsed.warnings == [f"{path}: 1 row(s) have a negative Number of Offences, kept as published "
                                "(first at line 3: West Midlands 2018/19 Q2 offence 62A = -3)"]
+
+
+def test_thousands_separators_and_blank_lines_in_a_csv(tmp_path: Path) -> None:
+    path = bad_csv(tmp_path, with_(n="1,234"), [""] * 8, with_(code="28E", n=" 7 "))
+    parsed = read_home_office(path)
+    assert parsed.table["value"].to_pylist() == [1234.0, 7.0]
+    assert parsed.table["source_line"].to_pylist() == [2, 4]
+
+
+def test_a_true_false_cell_is_not_a_count(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "prc.xlsx", {"2018_19": [HEADER, GOOD, with_(code="28E", n=True)]})
+    with pytest.raises(InputError) as exc:
+        read_home_office(path)
+    assert_names_file_and_line(exc.value, path, 3)
+    assert exc.value.problem == "in sheet '2018_19', Number of Offences must be a number, got True"

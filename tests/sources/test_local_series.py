@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +16,7 @@ import pytest
 
 from scorecard.errors import InputError, UnknownForce
 from scorecard.sources.local_series import (
+    COLUMNS,
     REPLACE_KEY,
     WELL_KNOWN_SERIES,
     looks_like_local_series,
@@ -26,7 +26,7 @@ from scorecard.sources.local_series import (
 from scorecard.sources.observations import OBSERVATION_SCHEMA
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "local-series.md"
-DEMO = resources.files("scorecard").joinpath("data/demo")
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "data"
 
 HEADER = "force,series,period,value,numerator,denominator,unit,note\n"
 
@@ -189,7 +189,8 @@ def test_other_series_need_a_unit_and_are_labelled_from_the_id_or_a_label_column
 
 
 def test_a_label_typed_for_a_well_known_series_gives_way_to_the_built_in_one(tmp_path: Path) -> None:
-    path = write(tmp_path, "force,series,series_label,period,value\nWest Midlands,homicides,Murders,2021,46\n")
+    text = "force,series,series_label,period,value\nWest Midlands,homicides,Murders,2021,46\n"
+    path = write(tmp_path, text)
     parsed = read_local_series(path)
     assert parsed.table.column("series_label").to_pylist() == ["Homicides"]
     assert any("built-in label 'Homicides'" in w for w in parsed.warnings)
@@ -206,7 +207,9 @@ def test_sub_area_figures_carry_their_area(tmp_path: Path) -> None:
     assert (birmingham["area_type"], birmingham["area_code"], birmingham["area_name"]) == (
         "local_authority", "E08000025", "Birmingham",
     )
-    assert (npu["area_type"], npu["area_code"], npu["area_name"]) == ("npu", "birmingham-west", "Birmingham West")
+    assert (npu["area_type"], npu["area_code"], npu["area_name"]) == (
+        "npu", "birmingham-west", "Birmingham West",
+    )
     assert (force_wide["area_type"], force_wide["area_code"]) == ("force", "E23000014")
 
 
@@ -245,10 +248,9 @@ def test_a_windows_1252_file_is_read_with_a_warning(tmp_path: Path) -> None:
 
 def test_hostile_text_is_kept_as_plain_data_without_control_characters(tmp_path: Path) -> None:
     label = '<script>alert("x")</script> =HYPERLINK("http://evil")'
-    text = (
-        "force,series,series_label,period,value,unit,note\n"
-        f"West Midlands,odd_series,\"{label.replace(chr(34), chr(34) * 2)}\x00\x1b[31m\u202e\",2021,1,count,x\n"
-    )
+    quoted = '"' + label.replace('"', '""') + '\x00\x1b[31m\u202e"'
+    header = "force,series,series_label,period,value,unit,note\n"
+    text = header + f"West Midlands,odd_series,{quoted},2021,1,count,x\n"
     [row] = rows(write(tmp_path, text))
     assert row["series_label"] == label + "[31m"
 
@@ -352,7 +354,8 @@ def test_a_missing_required_column_is_named(tmp_path: Path, missing: str) -> Non
 
 
 def test_a_row_with_the_wrong_number_of_fields_is_refused_with_its_line(tmp_path: Path) -> None:
-    error = rejected(tmp_path, HEADER + "West Midlands,homicides,2021,46,,,,\nWest Midlands,homicides,2022,40\n")
+    text = HEADER + "West Midlands,homicides,2021,46,,,,\nWest Midlands,homicides,2022,40\n"
+    error = rejected(tmp_path, text)
     assert (error.line, error.problem) == (3, "this row has 4 fields but the header has 8")
 
 
@@ -387,8 +390,10 @@ def test_the_same_series_and_period_for_different_areas_is_not_a_duplicate(tmp_p
     ("row", "problem"),
     [
         ("West Midlands,homicides,2021,46,,,percentage,",
-         "series 'homicides' is always a count, not a percentage; use a different series id for a different measure"),
-        ("West Midlands,my_series,2021,46,,,,", "series 'my_series' is not a well-known series, so its unit must be given"),
+         "series 'homicides' is always a count, not a percentage; "
+         "use a different series id for a different measure"),
+        ("West Midlands,my_series,2021,46,,,,",
+         "series 'my_series' is not a well-known series, so its unit must be given"),
         ("West Midlands,my_series,2021,46,,,furlongs,", "unit 'furlongs' is not one of"),
         ("West Midlands,knife crime,2021,46,,,count,", "series id 'knife crime' must be lower-case"),
         ("West Midlands,,2021,46,,,count,", "column 'series' is blank"),
@@ -412,7 +417,8 @@ def test_series_units_and_blank_identifiers_are_checked(tmp_path: Path, row: str
     ],
 )
 def test_areas_are_checked(tmp_path: Path, cells: str, problem: str) -> None:
-    text = f"force,area_type,area_code,area_name,series,period,value\nWest Midlands,{cells},homicides,2021,4\n"
+    header = "force,area_type,area_code,area_name,series,period,value\n"
+    text = header + f"West Midlands,{cells},homicides,2021,4\n"
     assert rejected(tmp_path, text).problem.startswith(problem)
 
 
@@ -424,7 +430,8 @@ def test_a_custom_series_keeps_one_label(tmp_path: Path) -> None:
     )
     error = rejected(tmp_path, text)
     assert (error.line, error.problem) == (
-        3, "series 'fraud_victimisation' is labelled 'Fraud victimisation' here but 'Fraud victims' on line 2",
+        3,
+        "series 'fraud_victimisation' is labelled 'Fraud victimisation' here but 'Fraud victims' on line 2",
     )
 
 
@@ -444,20 +451,22 @@ def test_a_workbook_saved_as_csv_is_refused(tmp_path: Path) -> None:
 
 def test_other_file_types_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "force,series,period,value\n", name="local.json")
-    with pytest.raises(InputError, match="unsupported file type '.json'"):
+    with pytest.raises(InputError, match=r"unsupported file type '\.json'"):
         read_local_series(path)
 
 
 # --- XLSX --------------------------------------------------------------------------------
 
-SAMPLE = [
-    ["force", "area_type", "area_code", "series", "period", "value", "numerator", "denominator", "unit", "note"],
-    ["West Midlands", "", "", "homicides", "YE Jun 2019", 52, None, None, "", "seed 001 para 4"],
-    ["West Midlands", "", "", "drug_treatment_referrals", "2020", "1,087", None, None, "", "seed 001 para 15"],
-    ["West Midlands", "csp", "E08000025", "homicides", "2021", 20, None, None, "", "made up"],
-    ["West Midlands", "", "", "calls_999_answered_in_sla", "2023-24", 93, 754107, 810868, "", "made up counts"],
-    ["West Mercia", "", "", "victim_satisfaction_domestic_abuse", "Jan 2022 to Jun 2022", "73%", None, None, "", ""],
-    ["West Mercia", "", "", "cyber_flagged_offences", "2021-22", 5454, None, None, "count", "seed 002"],
+WM, WMC = "West Midlands", "West Mercia"
+SAMPLE: list[list[object]] = [
+    ["force", "area_type", "area_code", "series", "period", "value", "numerator", "denominator", "unit",
+     "note"],
+    [WM, "", "", "homicides", "YE Jun 2019", 52, None, None, "", "seed 001 para 4"],
+    [WM, "", "", "drug_treatment_referrals", "2020", "1,087", None, None, "", "seed 001 para 15"],
+    [WM, "csp", "E08000025", "homicides", "2021", 20, None, None, "", "made up"],
+    [WM, "", "", "calls_999_answered_in_sla", "2023-24", 93, 754107, 810868, "", "made up counts"],
+    [WMC, "", "", "victim_satisfaction_domestic_abuse", "Jan 2022 to Jun 2022", "73%", None, None, "", ""],
+    [WMC, "", "", "cyber_flagged_offences", "2021-22", 5454, None, None, "count", "seed 002"],
 ]
 
 
@@ -518,7 +527,10 @@ def test_workbook_line_numbers_are_spreadsheet_row_numbers(tmp_path: Path) -> No
 
 
 def test_a_date_typed_into_the_period_column_is_that_month(tmp_path: Path) -> None:
-    grid: list[list[object]] = [["force", "series", "period", "value"], ["West Midlands", "homicides", date(2024, 6, 1), 3]]
+    grid: list[list[object]] = [
+        ["force", "series", "period", "value"],
+        ["West Midlands", "homicides", date(2024, 6, 1), 3],
+    ]
     [row] = rows(workbook(tmp_path, {"series": grid}))
     assert (row["first_month"], row["last_month"]) == (date(2024, 6, 1), date(2024, 6, 1))
 
@@ -609,9 +621,8 @@ def test_the_documentation_lists_every_well_known_series_and_column() -> None:
     for series, info in WELL_KNOWN_SERIES.items():
         assert f"`{series}`" in docs, series
         assert info.unit in docs
-    for column in ("force", "area_type", "area_code", "area_name", "series", "series_label", "period", "value",
-                   "numerator", "denominator", "unit", "note"):
-        assert f"`{column}`" in docs, column
+    for column in COLUMNS:
+        assert f"| `{column}` |" in docs, column
 
 
 def test_the_example_in_the_documentation_is_a_valid_file(tmp_path: Path) -> None:
@@ -620,3 +631,9 @@ def test_the_example_in_the_documentation_is_a_valid_file(tmp_path: Path) -> Non
     parsed = read_local_series(write(tmp_path, example))
     assert parsed.table.num_rows == 7
     assert parsed.warnings == []
+
+
+def test_an_unclosed_quote_is_refused(tmp_path: Path) -> None:
+    error = rejected(tmp_path, HEADER + 'West Midlands,homicides,2021,46,,,,"a note that never ends\n')
+    assert error.problem.startswith("cannot read CSV:")
+    assert error.line == 2

@@ -13,11 +13,12 @@ force can load whichever copy it has:
 * a CSV export of one of those sheets (or of all of them);
 * the long parquet copy kept for development (``FY``, ``Force``, ``Group``, ``n`` ...).
 
-Spreadsheets and CSVs are read row by row, because each cell may be typed differently and a
-bad cell must be reported with its line; everything after that — checking periods, resolving
-forces, cleaning labels, finding duplicates — is done once on whole Arrow columns, so the
-321,893-row parquet loads in a fraction of a second and every form is validated by the same
-code.
+Each form is first turned into the same raw Arrow columns (with each row's sheet and line
+kept for error messages); everything after that — checking periods, resolving forces,
+cleaning labels, finding duplicates — is done once on whole columns, so the 321,893-row
+parquet loads in a fraction of a second and every form is validated by the same code.
+Spreadsheet cells are only examined one by one when a column holds something unexpected,
+because that is when a line number is needed.
 
 Decisions recorded here because the data forced them:
 
@@ -27,7 +28,8 @@ Decisions recorded here because the data forced them:
 * **A repeated (force, quarter, offence code) is an error.**  The real data has none (not even
   across the "CIFAS"/"Cifas" spellings), and ``series`` is the offence code, so two rows with
   the same code would be two values for one series in one quarter; summing them would hide a
-  broken export.  The key deliberately ignores the subgroup: the store keys on the code.
+  broken export.  The key deliberately ignores the subgroup, because the code alone is what
+  a value is looked up by.
 * **National fraud bodies are areas of their own** (``area_type`` "national_body", force_id a
   slug such as "action-fraud"), because fraud has been recorded only nationally since
   2013/14 and fraud measures need these rows; they must never be summed into a force.
@@ -201,37 +203,74 @@ def _require_all(path: Path, found: dict[str, int], line: int, sheet: str | None
         raise InputError(path, f"{where}the header row lacks column(s) {', '.join(missing)}", line)
 
 
+_TEXT_TYPES = {str, type(None)}
+_NUMBER_TYPES = {float, int, type(None)}
+
+
 class _Builder:
-    """Collects typed cells row by row; turns a bad cell into an error with its line."""
+    """Collects the table under each header, one block per sheet, as Arrow columns.
+
+    A column whose cells all have the expected type (the usual case) is converted in one
+    step; only a column with odd cells is converted cell by cell, so that the bad cell can be
+    reported with its line.  Blank cells become nulls, reported later by the shared checks.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.cols: dict[str, list[Any]] = {k: [] for k in (*_COLUMNS, "line", "sheet")}
+        self.blocks: list[dict[str, pa.Array]] = []
         self.numeric_codes = 0
-        self.first_numeric_code: tuple[int, str | None] | None = None
+        self.first_numeric_code: str | None = None
 
     def fail(self, problem: str, line: int, sheet: str | None) -> NoReturn:
         where = f"in sheet {sheet!r}, " if sheet else ""
         raise InputError(self.path, where + problem, line)
 
-    def add(self, row: Sequence[object], header: dict[str, int], line: int, sheet: str | None) -> None:
-        def cell(key: str) -> object:
-            i = header[key]
-            return row[i] if i < len(row) else None
+    def add_block(
+        self, rows: list[Sequence[object]], lines: list[int], header: dict[str, int], sheet: str | None,
+    ) -> None:
+        if not rows:
+            return
+        block = {key: self._text_column(key, [r[header[key]] for r in rows], lines, sheet)
+                 for key in ("fy", "force", "description", "group", "subgroup", "code")}
+        block["quarter"] = self._number_column(
+            [r[header["quarter"]] for r in rows], lines, sheet, self._quarter)
+        block["n"] = self._number_column([r[header["n"]] for r in rows], lines, sheet, self._count)
+        block["line"] = pa.array(lines, pa.int64())
+        block["sheet"] = pa.repeat(pa.scalar(sheet, pa.string()), len(rows))
+        self.blocks.append(block)
 
-        c = self.cols
-        for key in ("fy", "force", "description", "group", "subgroup"):
-            c[key].append(_text(cell(key)))
-        code = cell("code")
-        if isinstance(code, float | int) and not isinstance(code, bool):
-            self.numeric_codes += 1
-            if self.first_numeric_code is None:
-                self.first_numeric_code = (line, sheet)
-        c["code"].append(_text(code))
-        c["quarter"].append(self._quarter(cell("quarter"), line, sheet))
-        c["n"].append(self._count(cell("n"), line, sheet))
-        c["line"].append(line)
-        c["sheet"].append(sheet)
+    def _text_column(self, key: str, cells: list[object], lines: list[int], sheet: str | None) -> pa.Array:
+        if set(map(type, cells)) <= _TEXT_TYPES:
+            arr = pa.array(cells, pa.string())
+        else:  # numbers (or dates) among the text
+            if key == "code":
+                numeric = [i for i, v in enumerate(cells) if isinstance(v, int | float)]
+                self.numeric_codes += len(numeric)
+                if numeric and self.first_numeric_code is None:
+                    line = lines[numeric[0]]
+                    self.first_numeric_code = f"sheet {sheet!r} line {line}" if sheet else f"line {line}"
+            arr = pa.array([_text(v) for v in cells], pa.string())
+        blank = pc.equal(pc.utf8_trim_whitespace(arr), "")
+        return pc.if_else(blank, pa.scalar(None, pa.string()), arr)
+
+    def _number_column(
+        self,
+        cells: list[object],
+        lines: list[int],
+        sheet: str | None,
+        parse: Callable[[object, int, str | None], float | None],
+    ) -> pa.Array:
+        types = set(map(type, cells))
+        if types <= _NUMBER_TYPES:  # not bool: TRUE must not count as 1
+            return pa.array(cells, pa.float64())
+        if types <= _TEXT_TYPES:  # a CSV: try the whole column as plain numbers first
+            text = pc.utf8_trim_whitespace(pa.array(cells, pa.string()))
+            text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+            try:
+                return pc.cast(text, pa.float64())
+            except pa.ArrowInvalid:
+                pass
+        return pa.array([parse(v, line, sheet) for v, line in zip(cells, lines, strict=True)], pa.float64())
 
     def _quarter(self, value: object, line: int, sheet: str | None) -> float | None:
         if _blank(value):
@@ -244,9 +283,9 @@ class _Builder:
         except ValueError:
             self.fail(f"Financial Quarter must be 1, 2, 3 or 4, got {value!r}", line, sheet)
 
-    def _count(self, value: object, line: int, sheet: str | None) -> float:
+    def _count(self, value: object, line: int, sheet: str | None) -> float | None:
         if _blank(value):
-            self.fail("Number of Offences is blank", line, sheet)
+            return None
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = float(value)
         else:
@@ -260,23 +299,16 @@ class _Builder:
 
     def build(self, warnings: list[str]) -> _Raw:
         if self.numeric_codes:
-            assert self.first_numeric_code is not None
-            line, sheet = self.first_numeric_code
-            where = f"sheet {sheet!r} line {line}" if sheet else f"line {line}"
             warnings.append(
                 f"{self.path}: {self.numeric_codes} Offence Code cell(s) are stored as numbers "
-                f"(first at {where}); a code such as 4.10 cannot be told from 4.1 once it is a "
-                "number — format the column as text"
+                f"(first at {self.first_numeric_code}); a code such as 4.10 cannot be told from "
+                "4.1 once it is a number — format the column as text"
             )
-        c = self.cols
-        text = {k: pa.array(c[k], pa.string()) for k in ("fy", "force", "description", "group",
-                                                         "subgroup", "code", "sheet")}
-        return _Raw(
-            fy=text["fy"], quarter=pa.array(c["quarter"], pa.float64()), force=text["force"],
-            description=text["description"], group=text["group"], subgroup=text["subgroup"],
-            code=text["code"], n=pa.array(c["n"], pa.float64()),
-            line=pa.array(c["line"], pa.int64()), sheet=text["sheet"],
-        )
+        types = {"quarter": pa.float64(), "n": pa.float64(), "line": pa.int64()}
+        cols = {key: pa.concat_arrays([b[key] for b in self.blocks]) if self.blocks
+                else pa.array([], types.get(key, pa.string()))
+                for key in (*_COLUMNS, "line", "sheet")}
+        return _Raw(**cols)
 
 
 def _blank(value: object) -> bool:
@@ -307,6 +339,8 @@ def _consume(
     """
     header: dict[str, int] | None = None
     width = 0
+    rows: list[Sequence[object]] = []
+    lines: list[int] = []
     for line, row in numbered:
         if header is None:
             if line > _HEADER_SEARCH_ROWS:
@@ -316,12 +350,18 @@ def _consume(
                 _require_all(builder.path, header, line, sheet)
                 width = len(row)
             continue
-        if all(_blank(v) for v in row):
+        if not any(row) and all(_blank(v) for v in row):
             continue
-        if check_width and len(row) != width:
-            builder.fail(f"row has {len(row)} fields but the header has {width}", line, sheet)
-        builder.add(row, header, line, sheet)
-    return header is not None
+        if len(row) != width:
+            if check_width:
+                builder.fail(f"row has {len(row)} fields but the header has {width}", line, sheet)
+            row = [*row, *[None] * (width - len(row))]
+        rows.append(row)
+        lines.append(line)
+    if header is None:
+        return False
+    builder.add_block(rows, lines, header, sheet)
+    return True
 
 
 def _read_spreadsheet(path: Path, warnings: list[str]) -> _Raw:
@@ -549,8 +589,8 @@ def _observations(path: Path, raw: _Raw, warnings: list[str]) -> tuple[pa.Table,
     quarter = pc.cast(q, pa.int64())
 
     n = raw.n
-    if (i := cols.first(pc.is_nan(n))) is not None:
-        cols.fail(i, "Number of Offences must be a number, got NaN")
+    if (i := cols.first(pc.invert(pc.is_finite(n)))) is not None:
+        cols.fail(i, f"Number of Offences must be a number, got {n[i].as_py()}")
     if (i := cols.first(pc.not_equal(n, pc.floor(n)))) is not None:
         cols.fail(i, f"Number of Offences must be a whole number, got {n[i].as_py()}")
     negative = pc.less(n, 0)
