@@ -257,6 +257,54 @@ def revisions(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format
     _run(work)
 
 
+class Direction(str, Enum):
+    increase = "increase"
+    decrease = "decrease"
+    neutral = "neutral"
+
+
+@app.command()
+def spc(
+    file: Annotated[Path, typer.Argument(help="CSV with columns date (YYYY-MM-DD) and value.")],
+    direction: Annotated[Direction, typer.Option(help="Which way is improvement.")] = Direction.increase,
+    target: Annotated[float | None, typer.Option(help="Target, for the assurance icon.")] = None,
+    rebase: Annotated[list[str] | None, typer.Option(help="Start a new segment at this date (repeatable).")] = None,
+    fix_after: Annotated[int | None, typer.Option("--fix-after", help="Fix limits after N points.")] = None,
+    screen_outliers: Annotated[bool, typer.Option("--screen-outliers/--no-screen-outliers")] = True,
+    shift_length: Annotated[int, typer.Option(help="Points in a run on one side of the mean.")] = 7,
+    trend_length: Annotated[int, typer.Option(help="Points in a rising or falling run.")] = 7,
+    fmt: Annotated[Fmt, typer.Option("--format", help="csv or json (table prints csv).")] = Fmt.csv,
+) -> None:
+    """Statistical process control (Making Data Count XmR rules) on any series."""
+    import csv
+    from datetime import date
+
+    from scorecard import spc as spc_mod
+
+    def work() -> None:
+        try:
+            series = spc_mod.read_series_csv(file)
+            options = spc_mod.SpcOptions(
+                direction=direction.value, target=target,
+                rebase=tuple(date.fromisoformat(d) for d in (rebase or [])),
+                fix_after_n_points=fix_after, screen_outliers=screen_outliers,
+                shift_length=shift_length, trend_length=trend_length)
+            result = spc_mod.spc(series, options)
+        except ValueError as exc:  # SpcError and bad dates
+            raise ScorecardError(f"{file}: {exc}") from exc
+        rows = spc_mod.spc_rows(result)
+        if fmt is Fmt.json:
+            sys.stdout.write(json.dumps({"variation_icon": result.variation_icon,
+                                         "assurance_icon": result.assurance_icon,
+                                         "points": rows}, indent=2) + "\n")
+            return
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["date"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    _run(work)
+
+
 @catalogue_app.command("check")
 def catalogue_check(catalogue: CatalogueOpt = None) -> None:
     """Validate the catalogue against its schema."""

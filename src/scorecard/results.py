@@ -62,16 +62,20 @@ class Figure:
     denominator: float | None = None
     # Set when a baseline was averaged to a shorter period: value = total × months / 12.
     scaled_to_months: int | None = None
+    note_override: str | None = None
 
     @property
     def note(self) -> str:
         if self.status == "complete":
             if self.scaled_to_months:
-                return (f"{self.period.label} averaged to {self.scaled_to_months} months "
+                unit = "month" if self.scaled_to_months == 1 else "months"
+                return (f"{self.period.label} averaged to {self.scaled_to_months} {unit} "
                         f"(total {self.value and self.value * self.period.n_months / self.scaled_to_months:,.0f})")
             return ""
         if self.status == "no_data":
             return f"no data for {self.period.label}"
+        if self.note_override:
+            return f"{self.status}: {self.note_override}"
         if self.status == "not_combinable":
             return "percentages given without numerator and denominator cannot be combined over this period"
         return f"incomplete: {self.months_covered} of {self.period.n_months} months held for {self.period.label}"
@@ -194,6 +198,22 @@ class _Acc:
     loads: set[int] = field(default_factory=set)
     spans: set[tuple[date, date]] = field(default_factory=set)
     name: str = ""
+    straddles: bool = False  # rows overlap the period without fitting inside it
+    parts: dict[tuple[date, date], _Acc] = field(default_factory=dict)
+
+
+def _choose_spans(acc: _Acc, period: Period) -> tuple[_Acc, int, bool]:
+    """Which held rows make up ``period``: an exact match wins, else rows that tile it.
+
+    A local series may hold both "YE Dec 2021" and "Oct–Dec 2021"; asked for the year,
+    the year row is the answer, not the two summed.  Overlapping rows that do not include
+    an exact match cannot be added up honestly.
+    """
+    exact = (period.first.first_day(), period.last.first_day())
+    if exact in acc.parts:
+        return acc.parts[exact], period.n_months, False
+    months, overlap = _coverage(acc.spans)
+    return acc, months, overlap
 
 
 class ResultsEngine:
@@ -236,15 +256,12 @@ class ResultsEngine:
             accs, coverage = self._police_uk(measure, force_ids, by)
             series = self._police_uk_series(measure, force_ids, by, series_first, series_last)
         else:
-            if by != "force":
-                accs, coverage = self._observations(measure, force_ids, by)
-            else:
-                accs, coverage = self._observations(measure, force_ids, "force")
+            accs, coverage = self._observations(measure, force_ids, by)
             series = self._observation_series(measure, force_ids, by, series_first, series_last)
         areas: dict[tuple[str, str], AreaRef] = {}
         for (_, force_id, code), acc in accs.items():
             areas.setdefault((force_id, code), AreaRef(force_id, by, code, acc.name))
-        for (_, force_id, code), name in coverage.get("names", {}).items():  # type: ignore[attr-defined]
+        for (_, force_id, code), name in coverage.get("names", {}).items():
             areas.setdefault((force_id, code), AreaRef(force_id, by, code, name))
         if by == "force":
             for f in force_ids:
@@ -264,14 +281,20 @@ class ResultsEngine:
     def _figure(self, measure: Measure, period: Period, acc: _Acc | None, covered: Any) -> Figure:
         if measure.dataset in _POLICE_UK_TABLES:
             months = int(covered or 0)
-            overlap = False
+        elif acc is None:
+            months = 0
         else:
-            months, overlap = _coverage(acc.spans) if acc else (0, False)
+            acc, months, overlap = _choose_spans(acc, period)
+            if overlap:
+                return Figure(period, None, "incomplete", months, tuple(sorted(acc.loads)),
+                              note_override="source periods overlap and do not add up to this period")
         loads = tuple(sorted(acc.loads)) if acc else ()
-        if months == 0:
+        straddles = bool(acc and acc.straddles)
+        if months == 0 and not straddles:
             return Figure(period, None, "no_data", 0, loads)
-        if months < period.n_months or overlap:
-            return Figure(period, None, "incomplete", months, loads)
+        if months < period.n_months:
+            why = (f"the source's periods do not fit {period.label}" if straddles and months == 0 else None)
+            return Figure(period, None, "incomplete", months, loads, note_override=why)
         if acc is None:  # covered, and nothing matched: a true zero
             return Figure(period, 0.0, "complete", months, loads)
         if measure.unit == "percentage":
@@ -290,26 +313,32 @@ class ResultsEngine:
         where, params = _filter_sql(measure, "o")
         rows = self.con.execute(
             f"""SELECT p.role, o.force_id, o.area_code, any_value(o.area_name), o.first_month, o.last_month,
+                       o.first_month >= p.first AND o.last_month <= p.last AS inside,
                        sum(o.value), sum(o.numerator), sum(o.denominator),
                        bool_and(o.numerator IS NOT NULL AND o.denominator IS NOT NULL),
                        count(*), any_value(o.value), list(DISTINCT o.load_id)
-                FROM observations o JOIN _periods p ON o.first_month >= p.first AND o.last_month <= p.last
+                FROM observations o JOIN _periods p ON o.first_month <= p.last AND o.last_month >= p.first
                 WHERE o.dataset = ? AND o.area_type = ? AND list_contains(?, o.force_id) AND {where}
-                GROUP BY p.role, o.force_id, o.area_code, o.first_month, o.last_month""",
+                GROUP BY ALL""",
             [measure.dataset, area_type, force_ids, *params],
         ).fetchall()
         accs: dict[tuple[str, str, str], _Acc] = {}
-        for role, force_id, code, name, first, last, total, num, den, ratio, n, one, loads in rows:
+        for role, force_id, code, name, first, last, inside, total, num, den, ratio, n, one, loads in rows:
             key = (role, force_id, code if area_type != "force" else force_id)
             acc = accs.setdefault(key, _Acc(name=name))
-            acc.value += total or 0.0
-            acc.numerator += num or 0.0
-            acc.denominator += den or 0.0
-            acc.has_ratio = acc.has_ratio and bool(ratio)
-            acc.rows += int(n)
-            acc.single_value = one
-            acc.loads.update(loads)
-            acc.spans.add((first, last))
+            if not inside:
+                acc.straddles = True
+                continue
+            part = acc.parts.setdefault((first, last), _Acc(name=name))
+            for a in (acc, part):
+                a.value += total or 0.0
+                a.numerator += num or 0.0
+                a.denominator += den or 0.0
+                a.has_ratio = a.has_ratio and bool(ratio)
+                a.rows += int(n)
+                a.single_value = one
+                a.loads.update(loads)
+                a.spans.add((first, last))
         return accs, {}
 
     def _observation_series(self, measure: Measure, force_ids: list[str], by: str, first: Month, last: Month
