@@ -33,7 +33,7 @@ app = typer.Typer(help="Police data in, National Policing Priorities statements 
 catalogue_app = typer.Typer(help="Inspect and validate the measure catalogue.", no_args_is_help=True)
 app.add_typer(catalogue_app, name="catalogue")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", envvar="SCORECARD_STORE",

@@ -3,6 +3,7 @@
     ScorecardError
     ├── InputError          a file we were given is wrong: names the file, line and problem
     │   └── UnknownForce    a force name or id no lookup knows
+    ├── PeriodError         a period label that cannot be read (scorecard.periods)
     ├── CatalogueError      the measure catalogue fails its schema or refers to nothing
     ├── StoreError          the store is missing, locked or from a newer version
     └── FetchError          a download failed after its retries

@@ -33,7 +33,7 @@ def detect(path: Path) -> str:
     if path.stat().st_size == 0:
         raise InputError(path, "empty file", 1)
     suffix = path.suffix.lower()
-    if suffix == ".zip" or zipfile.is_zipfile(path) and suffix not in (".xlsx", ".ods", ".xlsm"):
+    if suffix == ".zip" or (zipfile.is_zipfile(path) and suffix not in (".xlsx", ".ods", ".xlsm")):
         return "police_uk"
     if suffix == ".csv" and police_uk.looks_like_police_uk_csv(path):
         return "police_uk"
@@ -105,7 +105,8 @@ def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int) -> 
         load_id = store.next_load_id()
         con.register("_new_obs", table)
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _new AS SELECT ? AS load_id, * FROM _new_obs", [load_id])
+            con.execute("CREATE OR REPLACE TEMP TABLE _new AS SELECT ? AS load_id, * FROM _new_obs",
+                        [load_id])
         finally:
             con.unregister("_new_obs")
         # Keys this file covers, with its totals, and what is already held for them.

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from scorecard.errors import ScorecardError
+
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -26,7 +28,7 @@ _MONTH_LOOKUP.update({name[:3].lower(): i + 1 for i, name in enumerate(MONTH_NAM
 _MONTH_LOOKUP["sept"] = 9
 
 
-class PeriodError(ValueError):
+class PeriodError(ScorecardError, ValueError):
     """A period label that cannot be read, or a period that cannot exist."""
 
 

@@ -21,6 +21,7 @@ import os
 import re
 import struct
 import tempfile
+import types
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -35,10 +36,13 @@ from scorecard.areas import find_force
 from scorecard.errors import InputError, UnknownForce
 from scorecard.store import Store, fetch_one
 
+_inflate_lib: types.ModuleType
 try:  # ISA-L inflates about twice as fast as zlib; fall back quietly if it is missing.
-    from isal import isal_zlib as _inflate_lib
+    from isal import isal_zlib
+
+    _inflate_lib = isal_zlib
 except ImportError:  # pragma: no cover
-    _inflate_lib = zlib  # type: ignore[assignment]
+    _inflate_lib = zlib
 
 KINDS = ("street", "outcomes", "stop-and-search")
 
@@ -54,14 +58,16 @@ HEADERS: dict[str, list[str]] = {
 }
 _DOUBLE_COLUMNS = {"Longitude", "Latitude"}
 
-NAME_RE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<force>[a-z][a-z-]*?)-(?P<kind>street|outcomes|stop-and-search)\.csv$")
+NAME_RE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<force>[a-z][a-z-]*?)"
+                     r"-(?P<kind>street|outcomes|stop-and-search)\.csv$")
 
 #: Refuse archives that would inflate to more than this (override: SCORECARD_MAX_UNZIPPED_BYTES).
 MAX_UNZIPPED_BYTES = int(os.environ.get("SCORECARD_MAX_UNZIPPED_BYTES", str(16 * 1024**3)))
 #: Police CSVs compress about 8:1; a member claiming far more is a zip bomb.
 MAX_COMPRESSION_RATIO = 200
 
-_CSV_OPTIONS = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
+_CSV_OPTIONS = ("header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+                "strict_mode = true")
 
 
 @dataclass
@@ -121,7 +127,8 @@ def _check_member_path(archive: Path, info: zipfile.ZipInfo) -> None:
     name = info.filename
     parts = PurePosixPath(name.replace("\\", "/")).parts
     if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
-        raise InputError(archive, f"unsafe path in archive: {name!r} would be written outside the target folder")
+        raise InputError(archive, f"unsafe path in archive: {name!r} would be written outside the "
+                                  "target folder")
 
 
 def sha256_of(path: Path) -> str:
@@ -203,7 +210,8 @@ def _discover_zip(path: Path) -> PoliceUkBatch:
             batch.members.append(Member(path, info.filename, *parsed, crc32=f"{info.CRC:08x}",
                                         size=info.file_size, info=info))
     if not batch.members:
-        raise InputError(path, "archive holds no data.police.uk CSV files (YYYY-MM/YYYY-MM-<force>-street.csv …)")
+        raise InputError(path, "archive holds no data.police.uk CSV files "
+                               "(YYYY-MM/YYYY-MM-<force>-street.csv …)")
     return batch
 
 
@@ -238,15 +246,21 @@ def _read_member_bytes(archive: Path, info: zipfile.ZipInfo, fh: Any) -> bytes:
         if len(raw) < info.compress_size:
             raise InputError(archive, f"{info.filename}: archive is truncated")
         try:
-            data: bytes = _inflate_lib.decompress(raw, -15)
+            # Never inflate more than the member declares: a forged size must not let a
+            # small archive fill memory before the size check below can refuse it.
+            data: bytes = _inflate_lib.decompressobj(-15).decompress(raw, info.file_size + 1)
         except Exception as exc:
             raise InputError(archive, f"{info.filename}: corrupt compressed data ({exc})") from exc
+        if len(data) > info.file_size:
+            raise InputError(archive, f"{info.filename}: inflates to more than the {info.file_size:,} bytes "
+                                      "the archive declares for it; refusing it (a zip bomb?)")
     else:
         with zipfile.ZipFile(archive) as zf:
             try:
                 data = zf.read(info)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise InputError(archive, f"{info.filename}: archive is truncated or corrupt ({exc})") from exc
+                raise InputError(archive, f"{info.filename}: archive is truncated or corrupt "
+                                          f"({exc})") from exc
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
         raise InputError(archive, f"{info.filename}: archive is truncated or corrupt (CRC mismatch)")
     return data
@@ -261,14 +275,20 @@ def _check_text(label: str, data: bytes, kind: str) -> None:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(label, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                                "data.police.uk files are UTF-8 — was it re-saved in another encoding?", line) from None
+                                "data.police.uk files are UTF-8 — was it re-saved in another encoding?",
+                         line) from None
     first = data.split(b"\n", 1)[0].decode("utf-8").lstrip("\ufeff").strip()
     expected = ",".join(HEADERS[kind])
     if first != expected:
         if first.split(",")[0] != HEADERS[kind][0]:
-            raise InputError(label, f"header line missing or wrong: expected {expected!r}, found {first[:120]!r}", 1)
+            raise InputError(label, f"header line missing or wrong: expected {expected!r}, "
+                                    f"found {first[:120]!r}", 1)
         raise InputError(label, f"header does not match the {kind} layout: expected {expected!r}, "
                                 f"found {first[:200]!r}", 1)
+    rest = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    if not rest.strip():
+        raise InputError(label, "no data rows after the header line: a data.police.uk file always has some; "
+                                "was the download cut short?", 2)
 
 
 def extract(batch: PoliceUkBatch, members: list[Member], scratch: Path,
@@ -302,25 +322,29 @@ def extract(batch: PoliceUkBatch, members: list[Member], scratch: Path,
 _SELECTS = {
     "street": (
         "police_uk_street",
-        """try_strptime(r."Month", '%Y-%m')::DATE, r."Crime ID", r."Falls within", r."Longitude",
+        """r."Crime ID", r."Falls within", r."Longitude",
            r."Latitude", r."Location", r."LSOA code", r."LSOA name", r."Crime type",
            r."Last outcome category", r."Context" """,
     ),
     "outcomes": (
         "police_uk_outcomes",
-        """try_strptime(r."Month", '%Y-%m')::DATE, r."Crime ID", r."Falls within", r."Longitude",
+        """r."Crime ID", r."Falls within", r."Longitude",
            r."Latitude", r."Location", r."LSOA code", r."LSOA name", r."Outcome type" """,
     ),
     "stop-and-search": (
         "police_uk_stop_search",
-        """try_strptime(substr(r."Date", 1, 7), '%Y-%m')::DATE, r."Type", try_cast(r."Date" AS TIMESTAMPTZ),
+        """r."Type", try_cast(r."Date" AS TIMESTAMPTZ),
            r."Part of a policing operation", r."Policing operation", r."Latitude", r."Longitude",
            r."Gender", r."Age range", r."Self-defined ethnicity", r."Officer-defined ethnicity",
            r."Legislation", r."Object of search", r."Outcome", r."Outcome linked to object of search",
            r."Removal of more than just outer clothing" """,
     ),
 }
-_MONTH_SOURCE = {"street": '"Month"', "outcomes": '"Month"', "stop-and-search": 'substr("Date", 1, 7)'}
+# The month each row says it is for, as text ("2018-10"); it must be the month in the file name.
+_MONTH_SOURCE = {"street": 'r."Month"', "outcomes": 'r."Month"', "stop-and-search": 'substr(r."Date", 1, 7)'}
+# Raised from inside the INSERT (DuckDB's error()) when a row's month is not its file's.
+_MONTH_MISMATCH = "scorecard-month-mismatch-in-member:"
+_MONTH_MISMATCH_RE = re.compile(re.escape(_MONTH_MISMATCH) + r"(\d+)")
 
 
 def _columns(kind: str) -> dict[str, str]:
@@ -346,25 +370,37 @@ def _csv_error(exc: duckdb.Error, members: list[Member]) -> InputError:
     return InputError(label, problem, line)
 
 
-def _locate_bad_month(con: duckdb.DuckDBPyConnection, m: Member) -> InputError:
+def _locate_bad_month(m: Member) -> InputError:
+    """The first row of ``m`` whose month is not the one in its name, with its line.
+
+    Runs on a connection of its own: the store's transaction has already failed.
+    """
     assert m.extracted is not None
     month_expr = _MONTH_SOURCE[m.kind]
-    row = fetch_one(
-        con,
-        f"""SELECT rn, month_text FROM (
-              SELECT row_number() OVER () AS rn, {month_expr} AS month_text
-              FROM read_csv(?, columns = ?, {_CSV_OPTIONS}))
-            WHERE month_text IS DISTINCT FROM ? LIMIT 1""",
-        [str(m.extracted), _columns(m.kind), m.month.strftime("%Y-%m")],
-    )
+    with duckdb.connect() as scratch:
+        row = fetch_one(
+            scratch,
+            f"""SELECT rn, month_text FROM (
+                  SELECT row_number() OVER () AS rn, {month_expr} AS month_text
+                  FROM read_csv(?, columns = ?, {_CSV_OPTIONS}) r)
+                WHERE month_text IS DISTINCT FROM ? ORDER BY rn LIMIT 1""",
+            [str(m.extracted), _columns(m.kind), m.month.strftime("%Y-%m")],
+        )
     if row is None:  # pragma: no cover - only called when a mismatch was seen
         return InputError(m.label, "month in the rows disagrees with the file name")
-    return InputError(m.label, f"row is for month {row[1]!r} but the file name says {m.month:%Y-%m}",
-                      int(row[0]) + 1)
+    line = int(row[0]) + 1
+    if row[1] is None or not str(row[1]).strip():
+        return InputError(m.label, f"row has no month; the file name says {m.month:%Y-%m}", line)
+    return InputError(m.label, f"row is for month {row[1]!r} but the file name says {m.month:%Y-%m}", line)
 
 
 def load_batch(store: Store, batch: PoliceUkBatch, load_id: int, members: list[Member]) -> int:
-    """Insert ``members`` (already extracted) under ``load_id``; caller holds the transaction."""
+    """Insert ``members`` (already extracted) under ``load_id``; caller holds the transaction.
+
+    Every row's month is checked against its own file's name as it is inserted (checking
+    per force and month after the insert would let a row of one month hide in another file
+    of the same force when a folder or custom download holds several months).
+    """
     con = store.con
     total = 0
     for kind in KINDS:
@@ -372,31 +408,34 @@ def load_batch(store: Store, batch: PoliceUkBatch, load_id: int, members: list[M
         if not ms:
             continue
         table, select = _SELECTS[kind]
-        con.execute("CREATE OR REPLACE TEMP TABLE _members (path VARCHAR, member INTEGER, force_id VARCHAR)")
-        con.executemany("INSERT INTO _members VALUES (?, ?, ?)",
-                        [[str(m.extracted), i, m.force_id] for i, m in enumerate(ms)])
+        con.execute("""CREATE OR REPLACE TEMP TABLE _members
+                       (path VARCHAR, member INTEGER, force_id VARCHAR, month DATE, month_text VARCHAR)""")
+        con.executemany("INSERT INTO _members VALUES (?, ?, ?, ?, ?)",
+                        [[str(m.extracted), i, m.force_id, m.month, m.month.strftime("%Y-%m")]
+                         for i, m in enumerate(ms)])
+        month = (f"CASE WHEN {_MONTH_SOURCE[kind]} IS NOT DISTINCT FROM f.month_text THEN f.month "
+                 f"ELSE error('{_MONTH_MISMATCH}' || f.member) END")
         try:
             con.execute(
                 f"""INSERT INTO {table}
-                    SELECT ?, f.force_id, {select}
+                    SELECT ?, f.force_id, {month}, {select}
                     FROM read_csv(?, columns = ?, {_CSV_OPTIONS}, filename = true) r
                     JOIN _members f ON r.filename = f.path""",
                 [load_id, [str(m.extracted) for m in ms], _columns(kind)],
             )
         except duckdb.Error as exc:
+            mismatch = _MONTH_MISMATCH_RE.search(str(exc))
+            if mismatch:
+                raise _locate_bad_month(ms[int(mismatch.group(1))]) from None
             raise _csv_error(exc, ms) from None
-        # One pass over the new rows: per file, row count and the months it really holds.
-        checks = con.execute(
+        # Row counts per file: force and month identify the file, since both were checked.
+        counts = con.execute(
             f"""SELECT force_id, month, count(*) FROM {table} WHERE load_id = ? GROUP BY ALL""",
             [load_id],
         ).fetchall()
-        expected = {(m.force_id, m.month): m for m in ms}
-        for force_id, month, n in checks:
-            found = expected.get((force_id, month))
-            if found is None:
-                culprit = next(m for m in ms if m.force_id == force_id)
-                raise _locate_bad_month(con, culprit)
-            found.rows = int(n)
+        by_key = {(m.force_id, m.month): m for m in ms}
+        for force_id, month_start, n in counts:
+            by_key[(force_id, month_start)].rows = int(n)
             total += int(n)
     return total
 
@@ -416,7 +455,8 @@ def replace_superseded(store: Store, load_id: int, members: list[Member]) -> Non
             con.execute(f"DELETE FROM {table} WHERE load_id = ? AND force_id = ? AND month = ?",
                         [old_load, m.force_id, m.month])
             con.execute(
-                "UPDATE load_members SET superseded_by = ? WHERE load_id = ? AND kind = ? AND force_id = ? AND month = ?",
+                """UPDATE load_members SET superseded_by = ?
+                   WHERE load_id = ? AND kind = ? AND force_id = ? AND month = ?""",
                 [load_id, old_load, m.kind, m.force_id, m.month],
             )
             con.execute(
@@ -435,7 +475,8 @@ def unchanged_members(store: Store, members: Iterable[Member]) -> set[tuple[str,
     return {m.key for m in members if held.get(m.key) == m.crc32}
 
 
-def ingest_police_uk(store: Store, path: Path, *, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def ingest_police_uk(store: Store, path: Path, *,
+                     progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Load one archive, folder or CSV. Returns a summary for the CLI."""
     batch = discover(path)
     seen: dict[tuple[str, str, date], Member] = {}
@@ -470,4 +511,5 @@ def ingest_police_uk(store: Store, path: Path, *, progress: Callable[[int], None
                               kind=batch.kind, dataset="police_uk", rows=rows, covers=covers,
                               first_month=months[0], last_month=months[-1], warnings=batch.warnings)
     return {"path": str(path), "status": "loaded", "load_id": load_id, "rows": rows,
-            "members": len(todo), "skipped_unchanged": len(same), "covers": covers, "warnings": batch.warnings}
+            "members": len(todo), "skipped_unchanged": len(same), "covers": covers,
+            "warnings": batch.warnings}

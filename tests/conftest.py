@@ -1,0 +1,42 @@
+"""Shared fixtures: real data from ../shared/data and a store loaded with it once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scorecard.catalogue.schema import Catalogue, load_catalogue
+from scorecard.ingest import ingest_path
+from scorecard.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+DEMO = ROOT / "demo" / "data"
+
+
+@pytest.fixture(scope="session")
+def real_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the Home Office table, the ONS June 2019 tables, the West Mercia police.uk
+    sample and both seed-derived local series files — loaded once for the session."""
+    path = tmp_path_factory.mktemp("store") / "real.duckdb"
+    with Store.open(path) as store:
+        for f in (SHARED_DATA / "home-office" / "prc_pfa_long.parquet",
+                  SHARED_DATA / "ons" / "policeforceareatablesyearendingjune2019.xlsx",
+                  DEMO / "west-mercia-street-sample.zip",
+                  DEMO / "local-series-west-midlands.csv",
+                  DEMO / "local-series-west-mercia.csv"):
+            ingest_path(store, f)
+    return path
+
+
+@pytest.fixture
+def real_store(real_store_path: Path) -> Iterator[Store]:
+    with Store.open(real_store_path, read_only=True) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
