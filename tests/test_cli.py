@@ -79,7 +79,8 @@ def test_store_from_environment(tmp_path: Path) -> None:
 
 
 def test_spc_on_a_real_series(tmp_path: Path) -> None:
-    rows = [r for r in csv.DictReader(io.StringIO(SPC_GOLDEN.read_text())) if r["force"] == "West Mercia" and r["series"] == "burglary"]
+    golden = csv.DictReader(io.StringIO(SPC_GOLDEN.read_text()))
+    rows = [r for r in golden if r["force"] == "West Mercia" and r["series"] == "burglary"]
     series = tmp_path / "burglary.csv"
     series.write_text("date,value\n" + "".join(f"{r['date']},{r['y']}\n" for r in rows))
     res = runner.invoke(app, ["spc", str(series), "--direction", "decrease", "--target", "1500", "--format", "json"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -52,13 +52,13 @@ def _run(fn: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class By(str, Enum):
+class By(StrEnum):
     force = "force"
     local_authority = "local_authority"
     csp = "csp"
@@ -257,7 +257,7 @@ def revisions(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format
     _run(work)
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     increase = "increase"
     decrease = "decrease"
     neutral = "neutral"

@@ -347,7 +347,8 @@ class ResultsEngine:
         value = ("100.0 * sum(o.numerator) / nullif(sum(o.denominator), 0)" if measure.unit == "percentage"
                  else "sum(o.value)")
         if measure.unit == "percentage":
-            value = f"CASE WHEN count(*) = 1 AND any_value(o.denominator) IS NULL THEN any_value(o.value) ELSE {value} END"
+            value = (f"CASE WHEN count(*) = 1 AND any_value(o.denominator) IS NULL "
+                     f"THEN any_value(o.value) ELSE {value} END")
         rows = self.con.execute(
             f"""SELECT o.force_id, o.area_code, o.first_month, o.last_month, {value}
                 FROM observations o

@@ -372,7 +372,7 @@ def _special_cause_types(
             # As the reference: a trend point takes the step after it when the next point
             # is in a trend too, else the step before it — so the turning point of two
             # touching trends belongs to the second.
-            if i + 1 < n and trend[i + 1]:
+            if i + 1 < n and trend[i + 1]:  # noqa: SIM108 - reads as the rule is stated
                 step = _sign(y[i + 1] - y[i])
             else:
                 step = _sign(y[i] - y[i - 1]) if i > 0 else 0

@@ -74,7 +74,8 @@ class Measure(_Strict):
     title: str
     priority: str
     role: Role = Field(description="national metric, force-level proxy for one, context, or local KPI")
-    national_metric: str | None = Field(default=None, description="Name of the national metric it measures or stands in for.")
+    national_metric: str | None = Field(
+        default=None, description="Name of the national metric it measures or stands in for.")
     description: str = ""
     dataset: str
     filter: dict[str, list[str]] = Field(default_factory=dict)
