@@ -305,6 +305,108 @@ def spc(
     _run(work)
 
 
+RENDERERS = ("html", "docx", "pdf", "json", "csv")
+
+
+@app.command()
+def report(
+    area: Annotated[str, typer.Option(help="Force id or name.")],
+    period: Annotated[str, typer.Option(help="e.g. '2024-25 Q1' or 'YE Mar 2024'.")],
+    fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,docx,pdf,json,csv.")] = "html,docx,pdf,json,csv",
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out/report"),
+    config: Annotated[Path | None, typer.Option(help="Report configuration YAML (applicability, thresholds).")] = None,
+    commentary: Annotated[Path | None, typer.Option(help="Folder of commentary Markdown files.")] = None,
+    store: StoreOpt = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """The National Policing Priorities statement and the KPI scorecard, in every format, from one model."""
+    from scorecard.report.build import ReportConfig, build_report
+    from scorecard.report.render import render_all
+
+    def work() -> None:
+        formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+        unknown = [f for f in formats if f not in RENDERERS]
+        if unknown:
+            raise ScorecardError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(RENDERERS)}")
+        fid = find_force(area)
+        if fid is None:
+            raise ScorecardError(f"unknown area {area!r}")
+        cat = load_catalogue(catalogue)
+        with Store.open(store, read_only=True) as st:
+            model = build_report(st, cat, fid, parse_period(period),
+                                 ReportConfig.load(config, commentary_dir=commentary))
+        written = render_all(model, formats, out_dir)
+        for path in written:
+            out.print(str(path), highlight=False)
+
+    _run(work)
+
+
+@app.command()
+def verify(
+    report_json: Annotated[Path, typer.Argument(help="report.json written by `scorecard report`.")],
+    store: StoreOpt = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Re-derive every figure of a published report from the store; list any that now differ."""
+    from scorecard.report.verify import verify as verify_report
+
+    def work() -> None:
+        cat = load_catalogue(catalogue)
+        with Store.open(store, read_only=True) as st:
+            diffs = verify_report(report_json, st, cat)
+        if not diffs:
+            out.print(f"{report_json}: every figure agrees with the store")
+            return
+        out.print(f"{report_json}: {len(diffs)} figure(s) differ from the store now:", highlight=False)
+        for d in diffs:
+            out.print(f"  {d}", highlight=False)
+        raise typer.Exit(1)
+
+    _run(work)
+
+
+@app.command()
+def check(
+    area: Annotated[str, typer.Option(help="Force id or name.")],
+    period: Annotated[str, typer.Option(help="Period the commentary is for.")],
+    commentary: Annotated[Path, typer.Option(help="Folder of commentary Markdown files.")],
+    store: StoreOpt = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Flag commentary that quotes numbers contradicting the data (or cites unknown figures)."""
+    from scorecard.report import commentary as cm
+    from scorecard.results import ResultsEngine
+
+    def work() -> None:
+        fid = find_force(area)
+        if fid is None:
+            raise ScorecardError(f"unknown area {area!r}")
+        cat = load_catalogue(catalogue)
+        p = parse_period(period)
+        with Store.open(store, read_only=True) as st:
+            results = {r.measure.id: r for r in ResultsEngine(st, cat).compute(cat.measures, p, force_ids=[fid])}
+        problems: list[str] = []
+        for pr in cat.priorities:
+            path = cm.find_file(commentary, fid, p, pr.id)
+            if path is None:
+                continue
+            text = path.read_text("utf-8")
+            try:
+                cm.resolve(text, results, file=str(path))
+            except ScorecardError as exc:
+                problems.append(str(exc))
+            problems.extend(cm.check_numbers(text, results, file=str(path)))
+        if not problems:
+            out.print("commentary agrees with the data")
+            return
+        for pmsg in problems:
+            out.print(pmsg, highlight=False)
+        raise typer.Exit(1)
+
+    _run(work)
+
+
 @catalogue_app.command("check")
 def catalogue_check(catalogue: CatalogueOpt = None) -> None:
     """Validate the catalogue against its schema."""
