@@ -118,6 +118,9 @@ def read_home_office(path: str | Path) -> ParsedFile:
         kind=f"home_office_prc_{suffix.lstrip('.')}",
         dataset=DATASET,
         table=table,
+        # Per offence code: a correction file carrying only the codes that changed
+        # revises those and leaves the force-quarter's other offences as they were.
+        replace_key=("force_id", "area_type", "area_code", "series", "first_month", "last_month"),
         covers=covers,
         warnings=warnings,
     )

@@ -1,0 +1,547 @@
+"""Loading data.police.uk archives, folders and CSVs into the store.
+
+Every test works from the real monthly archives in ``../shared/data/police-uk``: the
+October 2018 archive is loaded once into a template store, and each test gets its own copy.
+Bad files are built from real rows (the first 200 lines of West Mercia's October 2018
+file) with one thing wrong, so each test shows an analyst's mistake and the message it gets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import struct
+import tracemalloc
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scorecard.catalogue.schema import Measure, load_catalogue
+from scorecard.errors import InputError, UnknownForce
+from scorecard.ingest import ingest_path
+from scorecard.periods import parse
+from scorecard.results import ResultsEngine
+from scorecard.sources import police_uk
+from scorecard.store import Store
+
+POLICE_UK = Path(__file__).resolve().parents[3] / "shared" / "data" / "police-uk"
+OCTOBER = POLICE_UK / "2018-10.zip"
+ALL_MONTHS = sorted(POLICE_UK.glob("20??-??.zip"))
+pytestmark = pytest.mark.skipif(not OCTOBER.exists(), reason="needs ../shared/data/police-uk")
+
+WEST_MERCIA = "2018-10/2018-10-west-mercia-street.csv"
+WEST_MERCIA_NAME = "2018-10-west-mercia-street.csv"
+
+# Every street row of a force, whatever its crime type.
+ALL_STREET_CRIME = Measure(
+    id="street_all", title="All street-level crime and ASB", priority="neighbourhood_crime",
+    role="context", dataset="police_uk_street", direction="neutral", source_text="data.police.uk",
+)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def fingerprint(store: Store) -> dict[str, Any]:
+    """Everything a load could change: row counts of every table, and the bookkeeping rows."""
+    con = store.con
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
+    return {
+        "counts": {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables},
+        "loads": con.execute("SELECT * FROM loads ORDER BY load_id").fetchall(),
+        "load_members": con.execute("SELECT * FROM load_members ORDER BY ALL").fetchall(),
+        "revisions": con.execute("SELECT * FROM revisions ORDER BY ALL").fetchall(),
+        "street": con.execute("SELECT load_id, force_id, month, count(*) FROM police_uk_street "
+                              "GROUP BY ALL ORDER BY ALL").fetchall(),
+    }
+
+
+def street_count(store: Store, force_id: str | None = None, month: date | None = None) -> int:
+    sql = "SELECT count(*) FROM police_uk_street WHERE (? IS NULL OR force_id = ?) AND (? IS NULL OR month = ?)"
+    return int(store.con.execute(sql, [force_id, force_id, month, month]).fetchall()[0][0])
+
+
+def real_member(name: str, archive: Path = OCTOBER) -> bytes:
+    with zipfile.ZipFile(archive) as zf:
+        return zf.read(name)
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def with_line(data: bytes, line: int, change: Callable[[bytes], bytes]) -> bytes:
+    """``data`` with its ``line``-th line (1-based, as an editor counts) changed."""
+    lines = data.split(b"\n")
+    lines[line - 1] = change(lines[line - 1])
+    return b"\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def sample() -> bytes:
+    """The header and first 199 rows of West Mercia's October 2018 street file, as published."""
+    return b"\n".join(real_member(WEST_MERCIA).split(b"\n")[:200]) + b"\n"
+
+
+@pytest.fixture(scope="module")
+def october_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("october") / "store.duckdb"
+    with Store.open(path) as store:
+        ingest_path(store, OCTOBER)
+    return path
+
+
+@pytest.fixture
+def october(october_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A store holding the October 2018 archive (a private copy for this test)."""
+    path = tmp_path / "store.duckdb"
+    shutil.copyfile(october_template, path)
+    with Store.open(path) as store:
+        yield store
+
+
+# --- loading a real archive ---------------------------------------------------------------
+
+def test_an_archive_is_loaded_whole_and_its_provenance_recorded(tmp_path: Path) -> None:
+    started = datetime.now().replace(microsecond=0)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summary = ingest_path(store, OCTOBER)
+
+        assert summary["status"] == "loaded"
+        assert summary["rows"] == 358_382
+        assert street_count(store) == 358_382
+        assert store.con.execute("SELECT count(DISTINCT force_id) FROM police_uk_street").fetchall() == [(39,)]
+
+        # Where the rows came from: file, checksum, size, rows, time and what it covers.
+        (load,) = store.con.execute("SELECT * FROM loads").fetchall()
+        cols = [d[0] for d in store.con.description]
+        row = dict(zip(cols, load, strict=True))
+        assert row["load_id"] == summary["load_id"]
+        assert row["path"] == str(OCTOBER)
+        assert row["file_name"] == "2018-10.zip"
+        assert row["sha256"] == hashlib.sha256(OCTOBER.read_bytes()).hexdigest()
+        assert row["bytes"] == OCTOBER.stat().st_size
+        assert row["kind"] == "police_uk_zip"
+        assert row["dataset"] == "police_uk"
+        assert row["rows"] == 358_382
+        assert row["covers"] == "2018-10, 39 forces, street"
+        assert row["first_month"] == row["last_month"] == date(2018, 10, 1)
+        assert started <= row["loaded_at"] <= datetime.now() + timedelta(seconds=1)
+        assert row["warnings"] == []
+
+        # Each member file is recorded with its CRC and row count: the unit a revision replaces.
+        members = store.con.execute(
+            "SELECT member, crc32, force_id, month, rows, superseded_by FROM load_members ORDER BY member"
+        ).fetchall()
+        assert len(members) == 39
+        assert sum(m[4] for m in members) == 358_382
+        with zipfile.ZipFile(OCTOBER) as zf:
+            crcs = {i.filename: f"{i.CRC:08x}" for i in zf.infolist()}
+        assert all(crcs[m[0]] == m[1] for m in members)
+        west_mercia = next(m for m in members if m[0] == WEST_MERCIA)
+        assert west_mercia[2:] == ("west-mercia", date(2018, 10, 1), 11_006, None)
+        # Forces missing from the archive are simply not held (not zero).
+        assert {"metropolitan", "lancashire", "northumbria"}.isdisjoint({m[2] for m in members})
+
+
+def test_loading_the_same_archive_again_changes_nothing(october: Store) -> None:
+    before = fingerprint(october)
+
+    summary = ingest_path(october, OCTOBER)
+
+    assert summary["status"] == "unchanged"
+    assert summary["rows"] == 0
+    assert fingerprint(october) == before
+
+
+def test_the_same_file_under_another_name_changes_nothing(october: Store, tmp_path: Path) -> None:
+    """A force's own copy of a file already loaded from the archive is recognised by its content."""
+    copy = write(tmp_path / "downloads" / WEST_MERCIA_NAME, real_member(WEST_MERCIA))
+    before = fingerprint(october)
+
+    assert ingest_path(october, copy)["status"] == "unchanged"
+    assert ingest_path(october, copy.parent)["status"] == "unchanged"  # the folder, too
+    assert fingerprint(october) == before
+
+
+def test_a_newer_file_for_a_force_month_replaces_it_and_is_recorded_as_a_revision(
+    october: Store, tmp_path: Path,
+) -> None:
+    # data.police.uk republished West Mercia's October 2018 file with 500 fewer rows.
+    published = real_member(WEST_MERCIA)
+    lines = published.rstrip(b"\n").split(b"\n")
+    revised = write(tmp_path / "republished" / WEST_MERCIA_NAME, b"\n".join(lines[:-500]) + b"\n")
+    old_rows = len(lines) - 1
+    new_rows = old_rows - 500
+    (old_load,) = [r["load_id"] for r in october.loads()]
+    others_before = october.con.execute(
+        "SELECT force_id, count(*) FROM police_uk_street WHERE force_id <> 'west-mercia' GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    engine = ResultsEngine(october, load_catalogue())
+    (before,) = engine.compute([ALL_STREET_CRIME], parse("2018-10"), force_ids=["west-mercia"])
+    assert before.current.value == old_rows
+
+    summary = ingest_path(october, revised)
+
+    assert summary["status"] == "loaded"
+    assert summary["rows"] == new_rows
+    new_load = summary["load_id"]
+    # The old rows are gone and the new ones are in; no other force is touched.
+    assert street_count(october, "west-mercia", date(2018, 10, 1)) == new_rows
+    assert october.con.execute(
+        "SELECT DISTINCT load_id FROM police_uk_street WHERE force_id = 'west-mercia'").fetchall() == [(new_load,)]
+    assert october.con.execute(
+        "SELECT force_id, count(*) FROM police_uk_street WHERE force_id <> 'west-mercia' GROUP BY ALL ORDER BY ALL"
+    ).fetchall() == others_before
+    assert street_count(october) == 358_382 - 500
+    # The revision says what changed, from which load to which, and by how much.
+    (revision,) = october.revisions()
+    assert revision["dataset"] == "police_uk"
+    assert revision["force_id"] == "west-mercia"
+    assert revision["what"] == "2018-10 street"
+    assert (revision["old_load_id"], revision["new_load_id"]) == (old_load, new_load)
+    assert (revision["old_rows"], revision["new_rows"]) == (old_rows, new_rows)
+    assert (revision["old_total"], revision["new_total"]) == (old_rows, new_rows)
+    # The archive's member is marked as replaced, and the new load has its own provenance.
+    assert october.con.execute(
+        "SELECT superseded_by FROM load_members WHERE load_id = ? AND force_id = 'west-mercia'", [old_load]
+    ).fetchall() == [(new_load,)]
+    loads = october.loads()
+    assert [(ld["load_id"], ld["file_name"], ld["kind"], ld["rows"], ld["covers"]) for ld in loads] == [
+        (old_load, "2018-10.zip", "police_uk_zip", 358_382, "2018-10, 39 forces, street"),
+        (new_load, WEST_MERCIA_NAME, "police_uk_csv", new_rows, "2018-10, 1 force, street"),
+    ]
+    # Results use the new data, and say which load they came from.
+    (after,) = ResultsEngine(october, load_catalogue()).compute(
+        [ALL_STREET_CRIME], parse("2018-10"), force_ids=["west-mercia"])
+    assert after.current.value == new_rows
+    assert after.current.status == "complete"
+    assert after.current.load_ids == (new_load,)
+
+    # Loading either file again now changes nothing.
+    settled = fingerprint(october)
+    assert ingest_path(october, revised)["status"] == "unchanged"
+    assert ingest_path(october, OCTOBER)["status"] == "unchanged"
+    assert fingerprint(october) == settled
+
+
+def test_one_file_per_force_month_in_a_folder_of_several_months(tmp_path: Path) -> None:
+    """A folder (like the bundled demo sample) may hold several months of one force."""
+    folder = tmp_path / "west-mercia"
+    write(folder / "2018-10" / WEST_MERCIA_NAME, real_member(WEST_MERCIA))
+    write(folder / "2018-11" / "2018-11-west-mercia-street.csv",
+          real_member("2018-11/2018-11-west-mercia-street.csv", POLICE_UK / "2018-11.zip"))
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summary = ingest_path(store, folder)
+
+        assert summary["status"] == "loaded"
+        assert summary["covers"] == "2018-10 to 2018-11, 1 force, street"
+        assert store.loads()[0]["kind"] == "police_uk_folder"
+        held = store.con.execute("SELECT month, rows FROM load_members ORDER BY month").fetchall()
+        assert held == store.con.execute(
+            "SELECT month, count(*) FROM police_uk_street GROUP BY month ORDER BY month").fetchall()
+        assert [m for m, _ in held] == [date(2018, 10, 1), date(2018, 11, 1)]
+
+
+# --- bad input: a clear error, and the store exactly as it was ----------------------------
+
+def refused(store: Store, path: Path) -> InputError:
+    """Ingest ``path``, expecting an InputError, and check the store did not change at all."""
+    before = fingerprint(store)
+    with pytest.raises(InputError) as caught:
+        ingest_path(store, path)
+    assert fingerprint(store) == before
+    assert str(path) in str(caught.value), "the message must name the file"
+    return caught.value
+
+
+def test_a_file_without_its_header_line(october: Store, sample: bytes, tmp_path: Path) -> None:
+    headless = write(tmp_path / WEST_MERCIA_NAME, sample.split(b"\n", 1)[1])
+
+    err = refused(october, headless)
+
+    assert err.line == 1
+    assert "header line missing" in err.problem
+    assert "Crime ID,Month,Reported by" in err.problem  # says what was expected
+
+
+def test_an_archive_cut_in_half(october: Store, tmp_path: Path) -> None:
+    data = OCTOBER.read_bytes()
+    truncated = write(tmp_path / "2018-10.zip", data[: len(data) // 2])
+
+    err = refused(october, truncated)
+
+    assert "not a complete zip archive" in err.problem
+
+
+def test_an_archive_with_a_damaged_member(october: Store, sample: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(WEST_MERCIA, sample)
+    data = bytearray(path.read_bytes())
+    data[200:220] = bytes(20)  # inside the compressed data; the directory is intact
+    path.write_bytes(bytes(data))
+
+    err = refused(october, path)
+
+    assert WEST_MERCIA in err.problem
+    assert "corrupt" in err.problem
+
+
+def test_a_file_saved_as_utf16(october: Store, sample: bytes, tmp_path: Path) -> None:
+    utf16 = write(tmp_path / WEST_MERCIA_NAME, sample.decode("utf-8").encode("utf-16"))
+
+    err = refused(october, utf16)
+
+    assert err.line == 1
+    assert "not UTF-8" in err.problem
+
+
+def test_a_latin1_byte_in_a_data_row(october: Store, sample: bytes, tmp_path: Path) -> None:
+    # Line 51 re-typed in a Windows editor: "é" saved as the single byte 0xe9.
+    bad = with_line(sample, 51, lambda row: row.replace(b"On or near", b"On or n\xe9ar"))
+    path = write(tmp_path / WEST_MERCIA_NAME, bad)
+
+    err = refused(october, path)
+
+    assert err.line == 51
+    assert "not UTF-8" in err.problem
+    assert "0xe9" in err.problem
+
+
+@pytest.mark.parametrize("change", [lambda row: row + b",extra", lambda row: row.rsplit(b",", 3)[0]],
+                         ids=["one column too many", "three columns short"])
+def test_a_row_with_the_wrong_number_of_columns(
+    october: Store, sample: bytes, tmp_path: Path, change: Callable[[bytes], bytes],
+) -> None:
+    path = write(tmp_path / WEST_MERCIA_NAME, with_line(sample, 61, change))
+
+    err = refused(october, path)
+
+    assert err.line == 61
+    assert err.problem == "row has the wrong number of columns"
+
+
+def test_a_row_whose_month_disagrees_with_the_file_name(october: Store, sample: bytes, tmp_path: Path) -> None:
+    bad = with_line(sample, 71, lambda row: row.replace(b",2018-10,", b",2018-09,"))
+    path = write(tmp_path / WEST_MERCIA_NAME, bad)
+
+    err = refused(october, path)
+
+    assert err.line == 71
+    assert err.problem == "row is for month '2018-09' but the file name says 2018-10"
+
+
+def test_a_row_with_no_month(october: Store, sample: bytes, tmp_path: Path) -> None:
+    path = write(tmp_path / WEST_MERCIA_NAME, with_line(sample, 31, lambda row: row.replace(b",2018-10,", b",,")))
+
+    err = refused(october, path)
+
+    assert err.line == 31
+    assert "no month" in err.problem
+
+
+def test_a_month_that_belongs_to_another_file_of_the_same_folder(october: Store, sample: bytes,
+                                                                 tmp_path: Path) -> None:
+    """A row of November's file saying October must not slip into October's count."""
+    folder = tmp_path / "west-mercia"
+    write(folder / WEST_MERCIA_NAME, sample)
+    november = sample.replace(b",2018-10,", b",2018-11,")
+    november = with_line(november, 21, lambda row: row.replace(b",2018-11,", b",2018-10,"))
+    write(folder / "2018-11-west-mercia-street.csv", november)
+
+    err = refused(october, folder)
+
+    assert err.file == str(folder / "2018-11-west-mercia-street.csv")
+    assert err.line == 21
+    assert err.problem == "row is for month '2018-10' but the file name says 2018-11"
+
+
+def test_a_bad_row_inside_an_archive_names_the_member(october: Store, sample: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(WEST_MERCIA, sample)
+        cumbria = sample.replace(b"West Mercia Police", b"Cumbria Constabulary")
+        zf.writestr("2018-10/2018-10-cumbria-street.csv", with_line(cumbria, 41, lambda row: row + b",x"))
+
+    err = refused(october, path)
+
+    assert err.file == f"{path}!2018-10/2018-10-cumbria-street.csv"
+    assert err.line == 41
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n"], ids=["zero bytes", "blank lines"])
+def test_an_empty_file(october: Store, tmp_path: Path, content: bytes) -> None:
+    path = write(tmp_path / WEST_MERCIA_NAME, content)
+
+    err = refused(october, path)
+
+    assert err.line == 1
+    assert "empty file" in err.problem
+
+
+def test_a_header_with_no_rows_does_not_wipe_a_month(october: Store, sample: bytes, tmp_path: Path) -> None:
+    """A download cut short after its header must not replace a month of real data with nothing."""
+    path = write(tmp_path / WEST_MERCIA_NAME, sample.split(b"\n", 1)[0] + b"\n")
+
+    err = refused(october, path)
+
+    assert err.line == 2
+    assert "no data rows" in err.problem
+    assert street_count(october, "west-mercia") == 11_006
+
+
+def test_an_archive_entry_that_climbs_out_of_the_folder(october: Store, sample: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(WEST_MERCIA, sample)
+        zf.writestr("../../2018-10-cumbria-street.csv", sample)
+
+    err = refused(october, path)
+
+    assert "unsafe path" in err.problem
+    assert "../../2018-10-cumbria-street.csv" in err.problem
+    assert not (tmp_path.parent / "2018-10-cumbria-street.csv").exists()
+
+
+def test_a_zip_bomb(october: Store, sample: bytes, tmp_path: Path) -> None:
+    """200 MB of zeros squeezed into a few hundred kilobytes."""
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(WEST_MERCIA, sample)
+        with zf.open("2018-10/2018-10-cumbria-street.csv", "w") as member:
+            zeros = bytes(1 << 20)
+            for _ in range(200):
+                member.write(zeros)
+    assert path.stat().st_size < 1_000_000
+
+    err = refused(october, path)
+
+    assert "zip bomb" in err.problem
+    assert "2018-10-cumbria-street.csv" in err.problem
+
+
+def test_an_archive_larger_than_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(police_uk, "MAX_UNZIPPED_BYTES", 50_000_000)  # October inflates to 130 MB
+    with Store.open(tmp_path / "s.duckdb") as store:
+        err = refused(store, OCTOBER)
+
+    assert "more than 50,000,000 bytes" in err.problem
+    assert "SCORECARD_MAX_UNZIPPED_BYTES" in err.problem
+
+
+def test_a_zip_that_lies_about_its_size_is_not_inflated(october: Store, tmp_path: Path) -> None:
+    """A member declaring a modest size (and ratio) while holding 64 MB must be stopped early."""
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(WEST_MERCIA, bytes(64 << 20))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(WEST_MERCIA)
+    claimed = info.compress_size * 4  # an ordinary compression ratio
+    struct.pack_into("<I", data, info.header_offset + 22, claimed)  # local header: uncompressed size
+    directory = data.index(b"PK\x01\x02")
+    struct.pack_into("<I", data, directory + 24, claimed)  # central directory: uncompressed size
+    path.write_bytes(bytes(data))
+
+    tracemalloc.start()
+    try:
+        err = refused(october, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert "inflates to more than" in err.problem
+    assert peak < 16 << 20, f"inflated {peak:,} bytes before refusing"
+
+
+def test_an_unknown_force_in_the_file_name(october: Store, sample: bytes, tmp_path: Path) -> None:
+    path = write(tmp_path / "2018-10-gotham-street.csv", sample)
+
+    err = refused(october, path)
+
+    assert isinstance(err, UnknownForce)
+    assert "unknown police force 'gotham'" in err.problem
+
+
+def test_two_files_for_one_force_month(october: Store, sample: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(WEST_MERCIA, sample)
+        zf.writestr("copy/" + WEST_MERCIA_NAME, sample)
+
+    err = refused(october, path)
+
+    assert "two files for west-mercia 2018-10 street" in err.problem
+
+
+def test_after_a_refused_file_the_store_takes_a_good_one(october: Store, sample: bytes, tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad" / WEST_MERCIA_NAME, with_line(sample, 61, lambda row: row + b",extra"))
+    refused(october, bad)
+
+    good = write(tmp_path / "good" / WEST_MERCIA_NAME, sample)
+    summary = ingest_path(october, good)
+
+    assert summary["status"] == "loaded"
+    assert street_count(october, "west-mercia") == 199
+    assert len(october.revisions()) == 1
+
+
+# --- the whole real data set -------------------------------------------------------------
+
+def _rows_in(archive: Path) -> dict[date, int]:
+    """Data rows per month, counted from the raw bytes (no CSV reader involved)."""
+    counts: dict[date, int] = {}
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            if info.filename.endswith(".csv"):
+                data = zf.read(info)
+                month = date(int(info.filename[:4]), int(info.filename[5:7]), 1)
+                counts[month] = counts.get(month, 0) + data.count(b"\n") - 1 + (not data.endswith(b"\n"))
+    return counts
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(len(ALL_MONTHS) != 9, reason="needs all nine monthly archives")
+def test_all_nine_monthly_archives(tmp_path: Path) -> None:
+    """3,066,084 rows: with CSV auto-detection DuckDB 2.0 silently dropped every 2024 file."""
+    expected: dict[date, int] = {}
+    for archive in ALL_MONTHS:
+        expected |= _rows_in(archive)
+    assert sum(expected.values()) == 3_066_084
+
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summaries = [ingest_path(store, archive) for archive in ALL_MONTHS]
+
+        assert [s["status"] for s in summaries] == ["loaded"] * 9
+        assert street_count(store) == 3_066_084
+        loads = store.loads()
+        assert [ld["file_name"] for ld in loads] == [a.name for a in ALL_MONTHS]
+        assert sum(int(str(ld["rows"])) for ld in loads) == 3_066_084
+        held = dict(store.con.execute("SELECT month, count(*) FROM police_uk_street GROUP BY month").fetchall())
+        assert held == expected
+        assert dict(store.con.execute(
+            "SELECT month, sum(rows) FROM load_members GROUP BY month").fetchall()) == expected
+        # 2024 uses 2021 LSOA codes and lost Northern Ireland; both eras are fully there.
+        assert store.con.execute(
+            "SELECT count(DISTINCT force_id) FROM police_uk_street WHERE month = '2024-01-01'").fetchall() == [(40,)]
+
+        # Results count the same rows, month by month, over every force that publishes.
+        engine = ResultsEngine(store, load_catalogue())
+        forces = [f for (f,) in store.con.execute("SELECT DISTINCT force_id FROM load_members").fetchall()]
+        for month, rows in expected.items():
+            results = engine.compute([ALL_STREET_CRIME], parse(f"{month:%Y-%m}"), force_ids=forces)
+            held_results = [r for r in results if r.current.status == "complete"]
+            assert sum(r.current.value or 0 for r in held_results) == rows, month
+
+        # Loading them all again changes nothing.
+        before = fingerprint(store)
+        assert {ingest_path(store, a)["status"] for a in ALL_MONTHS} == {"unchanged"}
+        assert fingerprint(store) == before
+
