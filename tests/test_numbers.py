@@ -42,3 +42,8 @@ def test_uk_formats() -> None:
 def test_percent_change_from_zero_is_undefined() -> None:
     assert percent_change(5, 0) is None
     assert percent_change(None, 5) is None
+
+
+def test_percent_change_is_exact_at_halves() -> None:
+    # In floats (17 - 40) / 40 * 100 is -57.49999999999999 and would round to 57%.
+    assert round_half_away(percent_change(17, 40) or 0, 0) == -58.0

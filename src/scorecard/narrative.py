@@ -21,9 +21,10 @@ assessment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from scorecard.numbers import format_number, round_half_away
 from scorecard.periods import (
@@ -44,6 +45,8 @@ __all__ = [
     "Direction",
     "Form",
     "Judgement",
+    "MeasureName",
+    "NarrativeError",
     "NarrativeStyle",
     "Noun",
     "Unit",
@@ -55,11 +58,13 @@ __all__ = [
     "judgement",
     "judgement_sentence",
     "lookup_noun",
+    "measure_subject",
     "percent_phrase",
     "percent_places",
     "period_phrase",
     "pluralise",
     "previous_period_sentence",
+    "result_sentences",
     "spell_number",
 ]
 
@@ -134,10 +139,6 @@ class NarrativeStyle:
             if not getattr(self, name).strip():
                 raise NarrativeError(f"{name} must not be empty")
 
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
-
 
 DEFAULT_STYLE = NarrativeStyle()
 
@@ -159,6 +160,18 @@ class Noun:
 
     def form(self, n: float) -> str:
         return self.singular if n == 1 else self.plural
+
+
+@dataclass(frozen=True)
+class MeasureName:
+    """A measure stated by name rather than counted with a noun: "The figure for … was 145".
+
+    For counts whose title is not a countable noun ("Hospital admissions of under-25s
+    for assault with a sharp object"), guessing a plural would print nonsense; naming the
+    measure is always grammatical.
+    """
+
+    text: str
 
 
 def _nouns(*pairs: tuple[str, str]) -> dict[str, Noun]:
@@ -381,7 +394,8 @@ def _is_stable(rounded_size: float, threshold: float) -> bool:
 def percent_phrase(pct: float | None, style: NarrativeStyle = DEFAULT_STYLE) -> str:
     """Words for a % change known only as a percentage, as when a seed quotes just "14%".
 
-    Shares the rounding and the stable rule with :func:`change_phrase`, which calls it.
+    Shares the rounding, the stable rule and the wording with :func:`change_phrase`, so a
+    percentage quoted alone reads exactly as one worked out from two figures.
     """
     if pct is None:
         return "no change can be given"
@@ -595,10 +609,13 @@ def _is_whole(value: float) -> bool:
 
 
 def _figure_clause(
-    subject: str | Noun, value: float, period: Period, unit: Unit, form: Form, style: NarrativeStyle
+    subject: str | Noun | MeasureName, value: float, period: Period, unit: Unit, form: Form, style: NarrativeStyle
 ) -> str:
     """The opening clause that states the figure for ``period``, without a full stop."""
     when = period_phrase(period)
+    if isinstance(subject, MeasureName):
+        lead = "The figure for " + _lower_first(subject.text) if unit == "count" else _cap(subject.text)
+        return f"{lead} was {_value_text(value, unit, style)} {when}"
     if unit != "count":
         name = subject.plural if isinstance(subject, Noun) else subject
         return f"{_cap(name)} was {_value_text(value, unit, style)} {when}"
@@ -619,14 +636,26 @@ def _figure_clause(
     return f"A total of {figure} {word} {verb} recorded {when}"
 
 
-def _missing_subject(subject: str | Noun, unit: Unit) -> str:
+def _lower_first(text: str) -> str:
+    """Lower-case a title's first letter, unless it starts a proper name ("Action Fraud")."""
+    words = text.split()
+    if len(words) > 1 and words[1][:1].isupper():
+        return text
+    if words and words[0][1:2].isupper():  # an acronym such as "ASB"
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _missing_subject(subject: str | Noun | MeasureName, unit: Unit) -> str:
+    if isinstance(subject, MeasureName):
+        return _lower_first(subject.text)
     if unit == "count":
         return lookup_noun(subject).plural
     return subject.plural if isinstance(subject, Noun) else subject
 
 
 def figure_sentence(
-    subject: str | Noun,
+    subject: str | Noun | MeasureName,
     value: float | None,
     period: Period,
     *,
@@ -645,8 +674,12 @@ def figure_sentence(
     return f"{_figure_clause(subject, value, period, unit, form, style)}."
 
 
+def _per(months: int | None) -> str:
+    return {1: "a month", 3: "a quarter", 12: "a year"}.get(months or 0, f"per {months} months")
+
+
 def _compare(
-    subject: str | Noun,
+    subject: str | Noun | MeasureName,
     value: float | None,
     period: Period,
     other_value: float | None,
@@ -657,8 +690,14 @@ def _compare(
     judge: bool,
     form: Form,
     style: NarrativeStyle,
+    averaged_to: int | None = None,
 ) -> str:
     prep, name, against = other
+
+    def other_text(v: float) -> str:
+        text = _value_text(v, unit, style)
+        return f"an average of {text} {_per(averaged_to)}" if averaged_to else text
+
     when = period_phrase(period)
     what = _missing_subject(subject, unit)
     if value is None and other_value is None:
@@ -666,12 +705,12 @@ def _compare(
     if value is None:
         assert other_value is not None
         return (f"No figure is available for {what} {when}, so it cannot be compared with "
-                f"{_value_text(other_value, unit, style)} {prep} {name}.")
+                f"{other_text(other_value)} {prep} {name}.")
     clause = _figure_clause(subject, value, period, unit, form, style)
     if other_value is None:
         return f"{clause}. No figure is available for {name}, so no change can be given."
     change = change_phrase(value, other_value, unit=unit, style=style)
-    sentence = f"{clause}, compared with {_value_text(other_value, unit, style)} {prep} {name}, {change}."
+    sentence = f"{clause}, compared with {other_text(other_value)} {prep} {name}, {change}."
     if judge:
         verdict = judgement(value, other_value, direction=direction, unit=unit, style=style)
         extra = judgement_sentence(verdict, against)
@@ -681,7 +720,7 @@ def _compare(
 
 
 def comparison_sentence(
-    subject: str | Noun,
+    subject: str | Noun | MeasureName,
     value: float | None,
     period: Period,
     baseline_value: float | None,
@@ -692,6 +731,7 @@ def comparison_sentence(
     judge: bool = False,
     form: Form = "there_were",
     style: NarrativeStyle = DEFAULT_STYLE,
+    baseline_averaged_to: int | None = None,
 ) -> str:
     """A figure against the baseline, as the statements state it.
 
@@ -699,14 +739,20 @@ def comparison_sentence(
     ending June 2019 baseline, a 1.9% increase."  "compared with" rather than the seeds'
     "compared to" because the sentence contrasts two figures (UK usage).  With ``judge``
     a separate sentence says whether this is an improvement, so the fact stays neutral.
+
+    ``baseline_averaged_to`` says that ``baseline_value`` is the baseline year averaged
+    to that many months (a quarter against a quarter of the baseline year, see
+    ``scorecard.results``); the sentence then says "an average of 2,169.8 a quarter", so
+    nobody mistakes a quarter's share for the year's total.
     """
     other = ("in", _baseline_name(baseline_period), "the baseline")
-    return _compare(subject, value, period, baseline_value, other,
-                    unit=unit, direction=direction, judge=judge, form=form, style=style)
+    averaged = baseline_averaged_to if baseline_averaged_to != baseline_period.n_months else None
+    return _compare(subject, value, period, baseline_value, other, unit=unit, direction=direction,
+                    judge=judge, form=form, style=style, averaged_to=averaged)
 
 
 def previous_period_sentence(
-    subject: str | Noun,
+    subject: str | Noun | MeasureName,
     value: float | None,
     period: Period,
     previous_value: float | None,
@@ -731,3 +777,70 @@ def previous_period_sentence(
     other = (prep, name, re.sub(r" \(.*\)$", "", name))
     return _compare(subject, value, period, previous_value, other,
                     unit=unit, direction=direction, judge=judge, form=form, style=style)
+
+
+# ------------------------------------------------------------------------ results adapter
+
+
+class _FigureLike(Protocol):
+    @property
+    def period(self) -> Period: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def scaled_to_months(self) -> int | None: ...
+
+
+class _MeasureLike(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+
+
+class _ResultLike(Protocol):
+    @property
+    def measure(self) -> _MeasureLike: ...
+    @property
+    def figures(self) -> Mapping[Any, _FigureLike]: ...
+
+
+def measure_subject(title: str, unit: str = "count") -> Noun | MeasureName:
+    """How a catalogue measure is named in a sentence.
+
+    A count whose title, less any bracketed qualifier ("Burglary (all)", "Robbery
+    (police.uk)"), is in :data:`NOUNS` is counted with that noun: "There were 19,018
+    burglaries".  Anything else is named: "The figure for hospital admissions of under-25s
+    … was 145" — a plural is never guessed from a title.
+    """
+    if unit == "count":
+        core = " ".join(re.sub(r"\([^)]*\)", " ", title).split()).lower()
+        if core in NOUNS:
+            return NOUNS[core]
+    return MeasureName(title)
+
+
+def result_sentences(result: _ResultLike, style: NarrativeStyle = DEFAULT_STYLE) -> list[str]:
+    """The statement sentence for one ``scorecard.results.Result``: the figure against the baseline.
+
+    Duck-typed on the result's fields so this module stays free of the store.  No
+    judgement is added: a report shows its scorecard status (with its own threshold)
+    beside the sentence, and two verdicts by two rules would contradict each other.
+    Falls back to the previous period when the result has no baseline figure at all.
+    """
+    measure, figures = result.measure, result.figures
+    unit: Unit = measure.unit if measure.unit in _UNITS else "score"  # type: ignore[assignment]
+    subject = measure_subject(measure.title, unit)
+    current = figures["current"]
+    if "baseline" in figures:
+        base = figures["baseline"]
+        return [comparison_sentence(subject, current.value, current.period, base.value, base.period,
+                                    unit=unit, style=style, baseline_averaged_to=base.scaled_to_months)]
+    if "previous" in figures:
+        prev = figures["previous"]
+        return [previous_period_sentence(subject, current.value, current.period, prev.value, prev.period,
+                                         unit=unit, style=style)]
+    return [figure_sentence(subject, current.value, current.period, unit=unit, style=style)]
+
+
+_UNITS: tuple[str, ...] = ("count", "percentage", "rate", "seconds", "minutes", "score")

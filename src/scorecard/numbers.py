@@ -9,6 +9,7 @@ decimal figure, so we go through ``Decimal`` of the float's shortest repr.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 
 def round_half_away(value: float, places: int = 0) -> float:
@@ -21,7 +22,9 @@ def percent_change(value: float | None, base: float | None) -> float | None:
     """Unrounded % change from ``base`` to ``value``; None when it is undefined (base 0)."""
     if value is None or base is None or base == 0:
         return None
-    return (value - base) / abs(base) * 100.0
+    # Exact arithmetic: in floats 17 against 40 gives -57.49999999999999, which would
+    # round to 57% instead of 58%.
+    return float((Fraction(value) - Fraction(base)) / abs(Fraction(base)) * 100)
 
 
 def format_number(value: float | None, places: int = 0) -> str:

@@ -135,7 +135,9 @@ def judge(m: Measure, value: float | None, baseline: float | None, change_pct: f
     if abs(diff) < threshold:
         return "similar_to_baseline", "Similar to baseline"
     better = diff < 0 if m.direction == "decrease" else diff > 0
-    return ("better_than_baseline", "Better than baseline") if better else ("worse_than_baseline", "Worse than baseline")
+    if better:
+        return "better_than_baseline", "Better than baseline"
+    return "worse_than_baseline", "Worse than baseline"
 
 
 def _chart(r: Result, target: float | None) -> Chart | None:
@@ -181,13 +183,9 @@ def _chart_summary(r: Result, points: tuple[ChartPoint, ...], variation: str | N
 
 
 def _sentences(r: Result) -> list[str]:
-    try:
-        from scorecard import narrative
+    from scorecard import narrative
 
-        return list(narrative.result_sentences(r))
-    except (ImportError, AttributeError):  # narrative module not yet present: plain statement
-        return [f"{r.measure.title}: {r.current.value} in {r.current.period.label}, compared with "
-                f"{r.baseline.value} in the {r.baseline.period.label} baseline."]
+    return list(narrative.result_sentences(r))
 
 
 def _caveats(r: Result, revised_loads: set[int]) -> list[Caveat]:

@@ -10,6 +10,8 @@ renderer; here it is only read and its references resolved.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,11 +63,12 @@ def _value(result: Result, field: str) -> str | None:
         return format_number(v, 1 if pct else places if v != int(v) or places else 0)
 
     change_pct = result.change_pct()
+    change = result.change()
     values: dict[str, str | None] = {
         "value": num(result.current.value),
         "baseline": num(result.baseline.value),
-        "change": num(result.change()),
-        "change_abs": num(abs(result.change())) if result.change() is not None else None,
+        "change": num(change),
+        "change_abs": num(abs(change)) if change is not None else None,
         "change_pct": None if change_pct is None else f"{round_half_away(change_pct, 1):+.1f}",
         "change_pct_abs": None if change_pct is None else f"{round_half_away(abs(change_pct), 1):.1f}",
         "change_pct_whole": None if change_pct is None else f"{round_half_away(abs(change_pct), 0):.0f}",
@@ -94,7 +97,9 @@ def resolve(text: str, results: dict[str, Result], *, file: str) -> tuple[str, t
         used.append((match.group(0), value))
         return value
 
-    lines = [REFERENCE.sub(lambda m, n=n: sub(m, n), line) for n, line in enumerate(text.splitlines(), start=1)]
+    lines = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        lines.append(REFERENCE.sub(partial(_call, sub, n), line))
     return "\n".join(lines), tuple(used)
 
 
@@ -109,6 +114,10 @@ def load(directory: Path | None, force_id: str, period: Period, priority_id: str
         raise InputError(path, f"commentary is not UTF-8 text ({exc.reason})") from None
     resolved, used = resolve(text, results, file=str(path))
     return Commentary(markdown=resolved, source_file=str(path), references=used)
+
+
+def _call(fn: Callable[[re.Match[str], int], str], line: int, match: re.Match[str]) -> str:
+    return fn(match, line)
 
 
 _NUMBER = re.compile(r"(?<![\w.{])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%)?")

@@ -1,0 +1,274 @@
+"""The store: its schema, all-or-nothing transactions, and surviving a killed process.
+
+The crash tests run a real ingest of a data.police.uk archive in a child process and kill
+it with SIGKILL.  To kill it at a known point, the child wraps one function of the loader
+(``police_uk.replace_superseded``, the last step before the load is recorded and committed)
+so that it signals the test and then waits: every row of the load has been written, but the
+transaction is still open.  No hook in the package is needed for this.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scorecard.errors import StoreError
+from scorecard.ingest import ingest_path
+from scorecard.store import SCHEMA_VERSION, Store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+OCTOBER = SHARED / "police-uk" / "2018-10.zip"
+WEST_MERCIA = "2018-10/2018-10-west-mercia-street.csv"
+needs_real_data = pytest.mark.skipif(not OCTOBER.exists(), reason="needs ../shared/data/police-uk")
+
+
+def fingerprint(store: Store) -> dict[str, Any]:
+    """Row counts of every table, and the bookkeeping rows themselves."""
+    con = store.con
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
+    return {
+        "counts": {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables},
+        "loads": con.execute("SELECT * FROM loads ORDER BY load_id").fetchall(),
+        "load_members": con.execute("SELECT * FROM load_members ORDER BY ALL").fetchall(),
+        "revisions": con.execute("SELECT * FROM revisions ORDER BY ALL").fetchall(),
+        "street": con.execute("SELECT load_id, force_id, month, count(*) FROM police_uk_street "
+                              "GROUP BY ALL ORDER BY ALL").fetchall(),
+    }
+
+
+def assert_consistent(store: Store) -> None:
+    """Every stored row belongs to a recorded load, and every load holds exactly what it says."""
+    con = store.con
+    orphans = con.execute("""SELECT DISTINCT s.load_id FROM police_uk_street s
+                             LEFT JOIN loads l USING (load_id) WHERE l.load_id IS NULL""").fetchall()
+    assert orphans == [], "street rows without a loads row"
+    assert con.execute("""SELECT DISTINCT m.load_id FROM load_members m
+                          LEFT JOIN loads l USING (load_id) WHERE l.load_id IS NULL""").fetchall() == []
+    # A load's row count is the sum of its members' when loaded ...
+    mismatched = con.execute("""SELECT l.load_id, l.rows, sum(m.rows) FROM loads l
+                                JOIN load_members m USING (load_id) WHERE l.dataset = 'police_uk'
+                                GROUP BY ALL HAVING l.rows <> sum(m.rows)""").fetchall()
+    assert mismatched == []
+    # ... and each member still current has all its rows, each replaced one none.
+    held = con.execute("""SELECT m.load_id, m.force_id, m.month, m.rows, m.superseded_by, count(s.load_id)
+                          FROM load_members m LEFT JOIN police_uk_street s
+                            ON s.load_id = m.load_id AND s.force_id = m.force_id AND s.month = m.month
+                          WHERE m.kind = 'street' GROUP BY ALL""").fetchall()
+    for load_id, force_id, month, rows, superseded_by, found in held:
+        expected = 0 if superseded_by is not None else rows
+        assert found == expected, (load_id, force_id, month)
+    # One current member per force-month.
+    assert con.execute("""SELECT force_id, month FROM load_members WHERE superseded_by IS NULL
+                          GROUP BY ALL HAVING count(*) > 1""").fetchall() == []
+
+
+# --- schema and transactions ---------------------------------------------------------------
+
+def test_a_new_store_has_its_schema_and_reference_data_once(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store.open(path) as store:
+        first = fingerprint(store)
+        assert store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [
+            (str(SCHEMA_VERSION),)]
+        assert first["counts"]["lsoa_lookup"] > 30_000
+        assert first["counts"]["population"] > 0
+        assert first["counts"]["loads"] == 0
+    with Store.open(path) as store:  # opening again adds nothing
+        assert fingerprint(store) == first
+
+
+def test_a_store_written_by_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with Store.open(path) as store:
+        store.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    with pytest.raises(StoreError, match="newer version"):
+        Store.open(path)
+
+
+def test_reading_a_store_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="run `scorecard ingest` first"):
+        Store.open(tmp_path / "nowhere.duckdb", read_only=True)
+    assert not (tmp_path / "nowhere.duckdb").exists()
+
+
+def test_a_failed_transaction_leaves_the_store_exactly_as_it_was(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        before = fingerprint(store)
+
+        with pytest.raises(RuntimeError), store.transaction() as con:
+            load_id = store.next_load_id()
+            store.record_load(load_id=load_id, path="x.csv", sha256="0" * 64, size=1, kind="test",
+                              dataset="test", rows=1, covers="nothing", first_month=None, last_month=None,
+                              warnings=[])
+            con.execute("INSERT INTO police_uk_street (load_id, force_id, month, crime_type) "
+                        "VALUES (?, 'west-mercia', DATE '2018-10-01', 'Burglary')", [load_id])
+            raise RuntimeError("something went wrong half way")
+
+        assert fingerprint(store) == before
+
+
+# --- a process killed mid-ingest -----------------------------------------------------------
+
+CHILD = """
+import sys, time
+from pathlib import Path
+from scorecard.ingest import ingest_path
+from scorecard.sources import police_uk
+from scorecard.store import Store
+
+store_path, data_path, signal_file, stall = sys.argv[1:5]
+real_replace = police_uk.replace_superseded
+
+def replace_then_stall(store, load_id, members):
+    real_replace(store, load_id, members)
+    if stall == "in-transaction":  # every row written, nothing committed
+        Path(signal_file).write_text(str(load_id))
+        time.sleep(600)
+
+police_uk.replace_superseded = replace_then_stall
+with Store.open(store_path) as store:
+    Path(signal_file + ".ready").write_text("ingesting")
+    summary = ingest_path(store, Path(data_path))
+    if stall == "after-commit":
+        Path(signal_file).write_text(str(summary["load_id"]))
+        time.sleep(600)
+"""
+
+
+@pytest.fixture
+def killed(tmp_path: Path) -> Iterator[Any]:
+    """Runs an ingest in a child process and kills it (SIGKILL) at the point asked for."""
+    children: list[subprocess.Popen[bytes]] = []
+
+    def run(store: Path, data: Path, stall: str, *, after_ready: float | None = None) -> None:
+        signal_file = tmp_path / f"signal-{len(children)}"
+        log = tmp_path / f"child-{len(children)}.log"
+        # A killed child cannot clean its scratch folder: keep it where pytest cleans up.
+        scratch = tmp_path / f"scratch-{len(children)}"
+        scratch.mkdir()
+        env = {**os.environ, "SCORECARD_SCRATCH": str(scratch)}
+        with log.open("wb") as log_file:
+            child = subprocess.Popen([sys.executable, "-c", CHILD, str(store), str(data), str(signal_file), stall],
+                                     stdout=subprocess.DEVNULL, stderr=log_file, env=env)
+        children.append(child)
+        wanted = signal_file if after_ready is None else Path(f"{signal_file}.ready")
+        deadline = time.monotonic() + 120
+        while not wanted.exists():
+            if child.poll() is not None:
+                raise AssertionError(f"child ended early: {log.read_text()}")
+            assert time.monotonic() < deadline, "child never reached the kill point"
+            time.sleep(0.02)
+        if after_ready is not None:
+            time.sleep(after_ready)
+            if child.poll() is not None:  # it finished first: nothing left to interrupt
+                assert child.returncode == 0, log.read_text()
+                return
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
+
+    yield run
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+@pytest.fixture(scope="module")
+def october_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("october") / "store.duckdb"
+    with Store.open(path) as store:
+        ingest_path(store, OCTOBER)
+    return path
+
+
+@needs_real_data
+def test_killed_inside_the_load_transaction_leaves_no_trace(tmp_path: Path, killed: Any) -> None:
+    store_path = tmp_path / "s.duckdb"
+    with Store.open(store_path) as store:
+        before = fingerprint(store)
+
+    killed(store_path, OCTOBER, "in-transaction")
+
+    with Store.open(store_path) as store:
+        assert fingerprint(store) == before
+        assert store.loads() == []
+        assert_consistent(store)
+        # And the archive loads in full afterwards.
+        summary = ingest_path(store, OCTOBER)
+        assert (summary["status"], summary["rows"]) == ("loaded", 358_382)
+        assert store.con.execute("SELECT count(*) FROM police_uk_street").fetchall() == [(358_382,)]
+        assert_consistent(store)
+
+
+@needs_real_data
+def test_killed_while_replacing_a_force_month_keeps_the_old_rows(
+    tmp_path: Path, october_template: Path, killed: Any,
+) -> None:
+    store_path = tmp_path / "s.duckdb"
+    shutil.copyfile(october_template, store_path)
+    with zipfile.ZipFile(OCTOBER) as zf:
+        lines = zf.read(WEST_MERCIA).rstrip(b"\n").split(b"\n")
+    revised = tmp_path / "2018-10-west-mercia-street.csv"
+    revised.write_bytes(b"\n".join(lines[:-100]) + b"\n")
+    with Store.open(store_path) as store:
+        before = fingerprint(store)
+
+    killed(store_path, revised, "in-transaction")  # old rows deleted, new ones in, not committed
+
+    with Store.open(store_path) as store:
+        assert fingerprint(store) == before
+        assert store.revisions() == []
+        assert_consistent(store)
+        summary = ingest_path(store, revised)
+        assert summary["status"] == "loaded"
+        (revision,) = store.revisions()
+        assert (revision["old_rows"], revision["new_rows"]) == (len(lines) - 1, len(lines) - 101)
+        assert_consistent(store)
+
+
+@needs_real_data
+def test_killed_after_the_commit_keeps_the_complete_load(tmp_path: Path, killed: Any) -> None:
+    store_path = tmp_path / "s.duckdb"
+    Store.open(store_path).close()
+
+    killed(store_path, OCTOBER, "after-commit")
+
+    with Store.open(store_path) as store:
+        (load,) = store.loads()
+        assert (load["file_name"], load["rows"]) == ("2018-10.zip", 358_382)
+        assert store.con.execute("SELECT count(*) FROM police_uk_street").fetchall() == [(358_382,)]
+        assert_consistent(store)
+        assert ingest_path(store, OCTOBER)["status"] == "unchanged"
+
+
+@needs_real_data
+def test_killed_at_an_arbitrary_moment_leaves_all_or_nothing(tmp_path: Path, killed: Any) -> None:
+    """No hook: the child is killed 0.6 s into the ingest (extracting or inserting), wherever it is."""
+    store_path = tmp_path / "s.duckdb"
+    Store.open(store_path).close()
+
+    killed(store_path, OCTOBER, "no-stall", after_ready=0.6)
+
+    with Store.open(store_path) as store:
+        rows = store.con.execute("SELECT count(*) FROM police_uk_street").fetchall()[0][0]
+        assert [ld["rows"] for ld in store.loads()] == ([358_382] if rows else [])
+        assert rows in (0, 358_382)
+        assert_consistent(store)
+        summary = ingest_path(store, OCTOBER)
+        assert summary["status"] == ("unchanged" if rows else "loaded")
+        assert store.con.execute(
+            "SELECT count(*), min(month), max(month) FROM police_uk_street").fetchall() == [
+            (358_382, date(2018, 10, 1), date(2018, 10, 1))]
+        assert_consistent(store)
