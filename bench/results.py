@@ -123,6 +123,7 @@ def main() -> int:
         with Store.open(args.store, read_only=True) as st:
             engine = ResultsEngine(st, cat)
             n = complete = 0
+            c0 = time.process_time()
             t0 = time.perf_counter()
             for quarter in quarters:
                 if per_dataset is None:
@@ -135,9 +136,13 @@ def main() -> int:
                         per_dataset[m.dataset] += time.perf_counter() - t
                 n += len(rs)
                 complete += sum(r.current.status == "complete" for r in rs)
-            return time.perf_counter() - t0, n, complete
+            wall = time.perf_counter() - t0
+            cpu_times[id(force_ids)] = time.process_time() - c0
+            return wall, n, complete
 
+    cpu_times: dict[int, float] = {}
     times: dict[str, list[float]] = {k: [] for k in contenders}
+    cpus: dict[str, list[float]] = {k: [] for k in contenders}
     counts: dict[str, tuple[int, int]] = {}
     names = list(contenders)
     for i in range(args.warmup + args.runs):
@@ -149,6 +154,7 @@ def main() -> int:
             counts[name] = (n, complete)
             if counted:
                 times[name].append(secs)
+                cpus[name].append(cpu_times[id(contenders[name])])
             line.append(f"{name} {secs:.2f}s")
         tag = f"round {i - args.warmup + 1}" if counted else f"warm-up {i + 1}"
         print(f"  {tag:10s} ({' -> '.join(order)}): {', '.join(line)}")
@@ -161,11 +167,13 @@ def main() -> int:
     for name in names:
         ts = times[name]
         per_call = statistics.median(ts) / (len(quarters) * len(measures)) * 1000
-        print(f"{name:11s} min {min(ts):7.2f}s  median {statistics.median(ts):7.2f}s  "
-              f"({per_call:.1f} ms per measure-quarter)")
+        print(f"{name:11s} wall min {min(ts):7.2f}s  median {statistics.median(ts):7.2f}s  "
+              f"({per_call:.1f} ms per measure-quarter);  cpu median {statistics.median(cpus[name]):7.2f}s")
     paired = [a / o for a, o in zip(times["all_forces"], times["one_force"], strict=True)]
     ratio = statistics.median(paired)
-    print(f"all forces / one force: median {ratio:.2f}x (rounds: {', '.join(f'{r:.2f}' for r in paired)})")
+    cpu_ratio = statistics.median(a / o for a, o in zip(cpus["all_forces"], cpus["one_force"], strict=True))
+    print(f"all forces / one force: median {ratio:.2f}x (rounds: {', '.join(f'{r:.2f}' for r in paired)}); "
+          f"by CPU time {cpu_ratio:.2f}x")
 
     if args.breakdown:
         print("\nbreakdown by dataset (one extra pass each, measure by measure):")

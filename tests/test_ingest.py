@@ -263,7 +263,7 @@ def test_a_newer_home_office_file_replaces_a_force_quarter(prc: Store, tmp_path:
     (revision,) = prc.revisions()
     assert revision["dataset"] == "home_office_prc"
     assert revision["force_id"] == "west-mercia"
-    assert "2018-07" in revision["what"] and "2018-09" in revision["what"]
+    assert revision["what"] == "2018-19 Q2, series 1"  # July-September 2018, offence class 1 (murder)
     assert (revision["old_load_id"], revision["new_load_id"]) == (old_load, new_load)
     assert (revision["old_rows"], revision["new_rows"]) == (1, 1)
     assert (revision["old_total"], revision["new_total"]) == (2, 3)  # murders, code 1

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from scorecard.errors import InputError
+from scorecard.periods import FinancialQuarter, Month, MonthRange, RollingYear
 from scorecard.sources import police_uk
 from scorecard.sources.observations import OBSERVATION_SCHEMA, ParsedFile
 from scorecard.store import Store, fetch_one
@@ -151,12 +152,23 @@ def _same(a: float | None, b: float | None) -> bool:
 
 
 def _describe_key(columns: tuple[str, ...], values: tuple[Any, ...]) -> str:
+    """People's words for what was revised: "2018-19 Q2, offence 1" or "YE Jun 2019, homicides"."""
+    key = dict(zip(columns, values, strict=True))
     parts = []
-    for c, v in zip(columns, values, strict=True):
-        if c == "force_id":
-            continue
-        parts.append(v.strftime("%Y-%m") if hasattr(v, "strftime") else str(v))
-    return " ".join(parts)
+    if "first_month" in key and "last_month" in key:
+        first, last = Month.from_date(key["first_month"]), Month.from_date(key["last_month"])
+        span = MonthRange(first, last)
+        if span.n_months == 3 and first.month in (1, 4, 7, 10):
+            parts.append(FinancialQuarter.containing(first).label)
+        elif span.n_months == 12:
+            parts.append(RollingYear(last).label)
+        else:
+            parts.append(span.label)
+    if key.get("area_type") not in (None, "force"):
+        parts.append(f"{key['area_type']} {key.get('area_code')}")
+    if "series" in key:
+        parts.append(f"series {key['series']}")
+    return ", ".join(parts)
 
 
 def ingest(store: Store, paths: list[Path], *, progress: Progress | None = None) -> list[dict[str, Any]]:

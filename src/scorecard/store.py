@@ -185,6 +185,7 @@ class Store:
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         elif int(row[0]) > SCHEMA_VERSION:
             self.con.execute("ROLLBACK")
+            self.con.close()
             raise StoreError(f"store {self.path} was written by a newer version (schema {row[0]})")
         self._load_reference_data()
         self.con.execute("COMMIT")

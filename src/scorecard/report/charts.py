@@ -121,7 +121,9 @@ GREEN = "#00703c"
 RED = "#d4351c"
 TARGET = "#912b88"
 
-# point type -> (colour, shape, legend label)
+_COLOUR_NAMES = {GREY: "grey", BLUE: "blue", ORANGE: "orange", PURPLE: "purple"}
+
+# point type -> (colour, marker shape)
 POINT_STYLE: dict[str, tuple[str, str]] = {
     "common_cause": (GREY, "circle"),
     "special_cause_improvement": (BLUE, "triangle"),
@@ -156,7 +158,7 @@ def _marker(shape: str, x: float, y: float, colour: str, size: float = 5.0) -> s
 def point_legend_svg(point_type: str) -> Markup:
     """A small swatch of a point type's marker, for a legend beside its text (decorative)."""
     colour, shape = POINT_STYLE.get(point_type, (GREY, "circle"))
-    name = {GREY: "grey", BLUE: "blue", ORANGE: "orange", PURPLE: "purple"}[colour]
+    name = _COLOUR_NAMES[colour]
     return Markup(f'<svg class="app-legend-swatch" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" '
                   f'focusable="false"><title>{escape(POINT_TYPE_LABELS.get(point_type, point_type))}</title>'
                   f"<desc>Legend marker: {name} {shape}</desc>{_marker(shape, 8, 8.5, colour, 5)}</svg>")
@@ -165,14 +167,15 @@ def point_legend_svg(point_type: str) -> Markup:
 def line_legend_svg(kind: str) -> Markup:
     """A short sample of a chart line (value, mean, limit or target) for the legend (decorative)."""
     style, name, look = {
-        "value": (f'stroke="{DARK}" stroke-width="2"', "Value", "solid dark grey line"),
+        "value": (f'stroke="{DARK}" stroke-width="2"', "Value", "solid dark grey line through a point"),
         "mean": (f'stroke="{BLACK}" stroke-width="1.5"', "Mean", "thin solid black line"),
         "limit": (f'stroke="{DARK}" stroke-width="1.5" stroke-dasharray="6 4"', "Process limits", "dashed grey line"),
         "target": (f'stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="2 3"', "Target", "dotted pink line"),
     }[kind]
+    dot = f'<circle cx="14" cy="8" r="3.5" fill="{GREY}" stroke="#ffffff" stroke-width="1"/>' if kind == "value" else ""
     return Markup(f'<svg class="app-legend-swatch" width="28" height="16" viewBox="0 0 28 16" aria-hidden="true" '
                   f'focusable="false"><title>{name}</title><desc>Legend sample: {look}</desc>'
-                  f'<line x1="1" y1="8" x2="27" y2="8" {style}/></svg>')
+                  f'<line x1="1" y1="8" x2="27" y2="8" {style}/>{dot}</svg>')
 
 
 # --------------------------------------------------------------------------- axes
@@ -180,7 +183,7 @@ def line_legend_svg(kind: str) -> Markup:
 
 def _nice_step(span: float, ticks: int = 5) -> float:
     raw = span / ticks
-    mag = 10 ** math.floor(math.log10(raw))
+    mag = 10.0 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
         if raw <= m * mag:
             return m * mag
@@ -228,11 +231,15 @@ def _segments(points: Sequence[ChartPoint], attr: str) -> list[tuple[int, int, f
     """Runs of consecutive points sharing one value of ``attr`` (a rebased mean starts a new run)."""
     runs: list[tuple[int, int, float]] = []
     start = 0
+    def level(i: int) -> float | None:
+        value: float | None = getattr(points[i], attr)
+        return value
+
     for i in range(1, len(points) + 1):
-        if i == len(points) or getattr(points[i], attr) != getattr(points[start], attr):
-            v = getattr(points[start], attr)
+        if i == len(points) or level(i) != level(start):
+            v = level(start)
             if v is not None:
-                runs.append((start, i - 1, float(v)))
+                runs.append((start, i - 1, v))
             start = i
     return runs
 
@@ -343,7 +350,7 @@ def spc_chart_svg(chart: Chart, id_prefix: str) -> Markup:
 def sparkline_svg(values: Sequence[float | None], labels: Sequence[str], unit: str, title: str,
                   id_prefix: str) -> Markup:
     """A small trend line; its accessible name says what it is, its description lists every value."""
-    spark_w, spark_h, pad = 112, 28, 3.0
+    spark_w, spark_h, pad = 112, 28, 4.0
     present = [v for v in values if v is not None]
     desc = "; ".join(f"{label}: {format_value(v, unit)}" for label, v in zip(labels, values, strict=False))
     if labels:
@@ -392,8 +399,8 @@ def _icon(body: str, title: str, description: str, size: int = 22) -> Markup:
     """A decorative icon beside its text label: hidden from assistive technology (the label
     says the same), with a ``<title>`` tooltip for pointer users."""
     return Markup(f'<svg class="app-icon" xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
-                  f'viewBox="0 0 24 24" aria-hidden="true" focusable="false" font-family="arial, sans-serif"><title>{escape(title)}</title>'
-                  f"<desc>{escape(description)}</desc>{body}</svg>")
+                  f'viewBox="0 0 24 24" aria-hidden="true" focusable="false" font-family="arial, sans-serif">'
+                  f"<title>{escape(title)}</title><desc>{escape(description)}</desc>{body}</svg>")
 
 
 def status_icon_svg(status: str) -> Markup:
@@ -422,7 +429,7 @@ def status_icon_svg(status: str) -> Markup:
 
 _VARIATION_ICON_STYLE = {
     "common_cause.svg": (GREY, ""),
-    "improvement_high.svg": (BLUE, "H"),
+    "improvement_high.svg": (BLUE, "H"),  # (colour, letter)
     "improvement_low.svg": (BLUE, "L"),
     "concern_high.svg": (ORANGE, "H"),
     "concern_low.svg": (ORANGE, "L"),
@@ -442,7 +449,7 @@ def variation_icon_svg(icon: str | None, variation_type: str | None) -> Markup:
     if letter:
         body = ring + (f'<text x="12" y="16.5" font-size="13" font-weight="bold" text-anchor="middle" '
                        f'fill="{colour}">{letter}</text>')
-        shape = f"the letter {letter} in a {'blue' if colour == BLUE else 'orange' if colour == ORANGE else 'purple'} ring"
+        shape = f"the letter {letter} in a {_COLOUR_NAMES[colour]} ring"
     else:
         body = ring + f'<path d="M6 12c2-3 4-3 6 0s4 3 6 0" fill="none" stroke="{colour}" stroke-width="2"/>'
         shape = "a level wave in a grey ring"

@@ -455,7 +455,7 @@ class _Paper:
         by_source: dict[str, list[str]] = {}
         for f in figs:
             by_source.setdefault(f.source_text, []).append(f.title)
-        self.small("; ".join(f"{src} ({', '.join(titles)})" for src, titles in by_source.items()) + ".",
+        self.small("; ".join(f"{', '.join(titles)}: {src}" for src, titles in by_source.items()) + ".",
                    label="Sources: ")
         notes = _notes(figs)
         if notes:

@@ -102,7 +102,7 @@ def copy_assets(out_dir: Path) -> str | None:
             shutil.copyfile(source, target)
     css = _ASSET_URL.sub(r"url(\1\2\1)", css)
     header = (f"/* GOV.UK Frontend {version} (https://github.com/alphagov/govuk-frontend), MIT licence, "
-              "(c) Crown copyright. Copied by Policing Scorecard with the GDS Transport @font-face rules "
+              "(c) Crown copyright. Copied by Policing Scorecard with the GDS Transport font-face rules "
               "removed: that typeface is for services on GOV.UK only. */\n")
     css = css.lstrip("\ufeff")
     charset = '@charset "UTF-8";'

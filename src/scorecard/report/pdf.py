@@ -42,10 +42,20 @@ PRINT_CSS = """
 }
 h1 { string-set: doc-title content(text); }
 html, body { background: #fff !important; }
+/* GOV.UK Frontend asks for "sans-serif" in places, which is DejaVu Sans on a Linux server: print
+   everything in Arial (Liberation Sans where Arial is not installed), as the web page shows on most
+   readers' machines; code and checksums stay monospace. */
+body, body *:not(code):not(pre):not(kbd):not(samp):not(.app-hash) {
+  font-family: Arial, "Liberation Sans", Helvetica, sans-serif !important;
+}
 body { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 .govuk-width-container, .govuk-main-wrapper, main {
   max-width: none !important; margin-left: 0 !important; margin-right: 0 !important;
   padding-left: 0 !important; padding-right: 0 !important;
+}
+.govuk-grid-row { margin-left: 0 !important; margin-right: 0 !important; }
+.govuk-grid-column-full, .govuk-grid-column-two-thirds, .govuk-grid-column-one-half, .govuk-grid-column-one-third {
+  width: 100% !important; float: none !important; padding-left: 0 !important; padding-right: 0 !important;
 }
 .govuk-skip-link, .govuk-header__navigation, .govuk-header__menu-button, .govuk-service-navigation,
 .govuk-back-link, .govuk-cookie-banner, .govuk-phase-banner, .no-print, nav, script, noscript, button {
@@ -64,7 +74,7 @@ details > summary { list-style: none; }
 
 
 def _url_fetcher(roots: tuple[Path, ...]) -> Any:
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
         """Only ``data:`` URLs and files under ``roots``."""
