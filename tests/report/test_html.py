@@ -333,6 +333,8 @@ HOSTILE = """<script>alert(1)</script>
 
 [x](javascript:alert(1)) and [y](JaVaScRiPt:alert(2)) and [ok](https://www.gov.uk/)
 
+<javascript:alert(5)> and [d](data:text/html;base64,PHNjcmlwdD5hbGVydCg2KTwvc2NyaXB0Pg==)
+
 <img src=x onerror=alert(3)> ![pic](http://example.com/track.png "t")
 
 # A heading in commentary
@@ -361,7 +363,7 @@ def test_hostile_commentary_and_reasons_are_escaped(tmp_path: Path, real_store_p
     assert "&lt;img src=x onerror=alert(3)&gt;" in text
     assert not tree.find_all("b")
     hrefs = [a.attrs.get("href", "") for a in tree.find_all("a")]
-    assert not [h for h in hrefs if "javascript" in h.lower()]
+    assert not [h for h in hrefs if "javascript" in h.lower() or h.lower().startswith("data:")]
     assert "https://www.gov.uk/" in hrefs
     assert "[x](javascript:alert(1))" in text
     assert not [n for n in tree.iter() if any(k.startswith("on") for k in n.attrs)], "no event handler attributes"

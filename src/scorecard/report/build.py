@@ -101,7 +101,7 @@ def _figure(r: Result) -> Figure:
         last_year_label=f["same_period_last_year"].period.label, last_year_value=f["same_period_last_year"].value,
         change_pct_vs_last_year=r.change_pct("same_period_last_year"),
         rate_per_1000=r.rate_per_1000,
-        note="; ".join(x.note for x in f.values() if x.note),
+        note="; ".join(dict.fromkeys(x.note for x in f.values() if x.note)),
         load_ids=r.load_ids,
     )
 
@@ -226,7 +226,7 @@ def build_report(store: Store, catalogue: Catalogue, force_id: str, period: Peri
         sentences = tuple(s for r in shown for s in _sentences(r))
         charts = tuple(c for r in shown if r.measure.role in ("national", "proxy", "local")
                        for c in [_chart(r, _target_value(r.measure, r.baseline.value))] if c is not None)
-        caveats = tuple(c for r in shown for c in _caveats(r, revised))
+        caveats = tuple(dict.fromkeys(c for r in shown for c in _caveats(r, revised)))
         for r in shown:
             all_loads.update(r.load_ids)
         comment = commentary_mod.load(config.commentary_dir, force_id, period, p.id, by_measure)

@@ -39,8 +39,8 @@ COLOURS = {
 LEGEND_WORDS = {
     "special_cause_improvement": "Special cause: improvement",
     "special_cause_concern": "Special cause: concern",
-    "special_cause_neutral_high": "Special cause: neither",
-    "special_cause_neutral_low": "Special cause: neither",
+    "special_cause_neutral_high": "Special cause: neutral",
+    "special_cause_neutral_low": "Special cause: neutral",
 }
 TARGET = "#D5281B"
 INK = "#0B0C0C"
@@ -134,7 +134,7 @@ def render_png(chart: Chart, *, width: int = WIDTH, height: int = HEIGHT) -> byt
     s = SUPERSAMPLE
     img = Image.new("RGB", (width * s, height * s), "white")
     draw = ImageDraw.Draw(img)
-    small = _font(13 * s)
+    small = _font(15 * s)
     points = chart.points
     n = len(points)
 

@@ -357,6 +357,7 @@ class _Paper:
     def small(self, text: str, *, label: str = "") -> Paragraph:
         """A note under a table: 9 point, like a table's source line in a printed paper."""
         para = self.plain(text, label=label)
+        para.paragraph_format.space_before = Pt(4)
         for run in para.runs:
             run.font.size = SMALL
         return para
@@ -526,7 +527,7 @@ class _Paper:
         _table(self.doc, f"Table {self.tables}: Data sources", ["Load", "File", "Kind", "Covers", "Loaded", "SHA-256"],
                rows, numeric=(0,), widths=(1.2, 5.0, 3.8, 5.4, 3.2, 6.7))
         self.plain(f"Prepared with Policing Scorecard {r.software_version} (measure catalogue {r.catalogue_version}) "
-                   f"on {_date(r.generated_at)}.")
+                   f"on {_date(r.generated_at)}.").paragraph_format.space_before = Pt(8)
         self.plain(r.licence)
 
 

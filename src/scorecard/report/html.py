@@ -29,7 +29,6 @@ import warnings
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown_it import MarkdownIt
@@ -41,7 +40,7 @@ from markupsafe import Markup, escape
 
 from scorecard.numbers import format_signed_percent, round_half_away
 from scorecard.report import charts
-from scorecard.report.model import Chart, Figure, PrioritySection, Report
+from scorecard.report.model import Caveat, Chart, Figure, PrioritySection, Report
 
 __all__ = ["GOVUK_FRONTEND_ENV", "commentary_html", "copy_assets", "find_govuk_frontend", "render"]
 
@@ -189,8 +188,9 @@ def _notes(figure: Figure) -> list[str]:
     return list(dict.fromkeys(n.strip() for n in figure.note.split(";") if n.strip()))
 
 
-def _unique_caveats(section: PrioritySection) -> list[Any]:
-    seen: dict[str, Any] = {}
+def _unique_caveats(section: PrioritySection) -> list[Caveat]:
+    """A section's caveats, each text once (several comparisons can raise the same one)."""
+    seen: dict[str, Caveat] = {}
     for caveat in section.caveats:
         seen.setdefault(caveat.text, caveat)
     return list(seen.values())
