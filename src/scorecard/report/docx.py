@@ -100,9 +100,10 @@ def format_change(value: float | None, unit: str) -> str:
 
 def _date(iso: str) -> str:
     try:
-        return datetime.fromisoformat(iso).strftime("%-d %B %Y")
+        when = datetime.fromisoformat(iso)
     except ValueError:
         return iso
+    return f"{when.day} {when:%B %Y}"
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -463,6 +464,8 @@ class _Paper:
             self.small("; ".join(notes) + ".", label="Notes: ")
 
     def chart(self, chart: Chart) -> None:
+        if not chart.points:
+            return
         self.figures += 1
         para = self.doc.add_paragraph()
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER

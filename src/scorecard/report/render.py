@@ -39,6 +39,6 @@ def render_all(report: Report, formats: list[str], out_dir: Path) -> list[Path]:
         from scorecard.report import pdf
 
         path = out_dir / "statement.pdf"
-        pdf.render(report, path)
+        pdf.render(report, path, html_text=html_text)
         written.append(path)
     return written
