@@ -312,7 +312,7 @@ RENDERERS = ("html", "docx", "pdf", "json", "csv")
 def report(
     area: Annotated[str, typer.Option(help="Force id or name.")],
     period: Annotated[str, typer.Option(help="e.g. '2024-25 Q1' or 'YE Mar 2024'.")],
-    fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,docx,pdf,json,csv.")] = ",".join(RENDERERS),
+    fmt: Annotated[str, typer.Option("--format", help="Comma-separated list.")] = ",".join(RENDERERS),
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out/report"),
     config: Annotated[Path | None, typer.Option(help="Report configuration YAML (applicability, thresholds).")] = None,
     commentary: Annotated[Path | None, typer.Option(help="Folder of commentary Markdown files.")] = None,

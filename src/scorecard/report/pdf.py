@@ -14,6 +14,7 @@ page links to.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -112,4 +113,10 @@ def render(report: Report, path: Path, html_text: str | None = None) -> None:
         from scorecard.report import html
 
         html_text = html.render(report, path.parent)
-    write_pdf(html_text, path, path.parent)
+    write_pdf(_HIDDEN_IN_PRINT.sub("", html_text), path, path.parent)
+
+
+# The per-chart data tables are hidden by the print stylesheet anyway; dropping them before
+# layout saves WeasyPrint about a second on a full statement (each chart keeps its <title>
+# and <desc> text alternative in the PDF).
+_HIDDEN_IN_PRINT = re.compile(r'<details class="govuk-details">.*?</details>', re.S)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from scorecard.report import data
@@ -29,16 +32,34 @@ def render_all(report: Report, formats: list[str], out_dir: Path) -> list[Path]:
             path = out_dir / "statement.html"
             path.write_text(html_text, "utf-8")
             written.append(path)
-    if "docx" in formats:
-        from scorecard.report import docx
+    pdf_job = None
+    pool = None
+    if "pdf" in formats and "docx" in formats and (os.cpu_count() or 1) > 1:
+        # WeasyPrint is the slow step and holds the GIL: print the PDF in a second process
+        # while this one writes the Word paper.
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        pdf_job = pool.submit(_render_pdf, report, out_dir / "statement.pdf", html_text)
+    try:
+        if "docx" in formats:
+            from scorecard.report import docx
 
-        path = out_dir / "statement.docx"
-        docx.render(report, path)
-        written.append(path)
-    if "pdf" in formats:
-        from scorecard.report import pdf
-
-        path = out_dir / "statement.pdf"
-        pdf.render(report, path, html_text=html_text)
-        written.append(path)
+            path = out_dir / "statement.docx"
+            docx.render(report, path)
+            written.append(path)
+        if "pdf" in formats:
+            path = out_dir / "statement.pdf"
+            if pdf_job is not None:
+                pdf_job.result()
+            else:
+                _render_pdf(report, path, html_text)
+            written.append(path)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return written
+
+
+def _render_pdf(report: Report, path: Path, html_text: str | None) -> None:
+    from scorecard.report import pdf
+
+    pdf.render(report, path, html_text=html_text)
