@@ -44,17 +44,7 @@ LOCAL_HEADER = "force,series,series_label,period,value,numerator,denominator,uni
 # --- helpers -----------------------------------------------------------------------------
 
 def fingerprint(store: Store) -> dict[str, Any]:
-    """Row counts of every table, the bookkeeping rows, and the observations per load."""
-    con = store.con
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
-    return {
-        "counts": {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables},
-        "loads": con.execute("SELECT * FROM loads ORDER BY load_id").fetchall(),
-        "revisions": con.execute("SELECT * FROM revisions ORDER BY ALL").fetchall(),
-        "observations": con.execute("SELECT load_id, dataset, count(*), sum(value) FROM observations "
-                                    "GROUP BY ALL ORDER BY ALL").fetchall(),
-    }
+    return store.fingerprint()
 
 
 def west_mercia_quarter() -> list[dict[str, Any]]:

@@ -34,18 +34,7 @@ needs_real_data = pytest.mark.skipif(not OCTOBER.exists(), reason="needs ../shar
 
 
 def fingerprint(store: Store) -> dict[str, Any]:
-    """Row counts of every table, and the bookkeeping rows themselves."""
-    con = store.con
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
-    return {
-        "counts": {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables},
-        "loads": con.execute("SELECT * FROM loads ORDER BY load_id").fetchall(),
-        "load_members": con.execute("SELECT * FROM load_members ORDER BY ALL").fetchall(),
-        "revisions": con.execute("SELECT * FROM revisions ORDER BY ALL").fetchall(),
-        "street": con.execute("SELECT load_id, force_id, month, count(*) FROM police_uk_street "
-                              "GROUP BY ALL ORDER BY ALL").fetchall(),
-    }
+    return store.fingerprint()
 
 
 def assert_consistent(store: Store) -> None:

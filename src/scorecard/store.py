@@ -258,6 +258,23 @@ class Store:
              first_month, last_month, datetime.now().replace(microsecond=0), warnings],
         )
 
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything a load could change, for checking a failed load left the store as it was:
+        row counts of every table, the bookkeeping rows, and stored figures per load."""
+        con = self.con
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
+        return {
+            "counts": {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables},
+            "loads": con.execute("SELECT * FROM loads ORDER BY load_id").fetchall(),
+            "load_members": con.execute("SELECT * FROM load_members ORDER BY ALL").fetchall(),
+            "revisions": con.execute("SELECT * FROM revisions ORDER BY ALL").fetchall(),
+            "observations": con.execute("SELECT load_id, dataset, count(*), sum(value) FROM observations "
+                                        "GROUP BY ALL ORDER BY ALL").fetchall(),
+            "street": con.execute("SELECT load_id, force_id, month, count(*) FROM police_uk_street "
+                                  "GROUP BY ALL ORDER BY ALL").fetchall(),
+        }
+
     def loads(self) -> list[dict[str, object]]:
         cur = self.con.execute(
             "SELECT load_id, file_name, kind, dataset, rows, covers, loaded_at, sha256 FROM loads ORDER BY load_id"

@@ -46,18 +46,7 @@ ALL_STREET_CRIME = Measure(
 # --- helpers -----------------------------------------------------------------------------
 
 def fingerprint(store: Store) -> dict[str, Any]:
-    """Everything a load could change: row counts of every table, and the bookkeeping rows."""
-    con = store.con
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
-    return {
-        "counts": {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables},
-        "loads": con.execute("SELECT * FROM loads ORDER BY load_id").fetchall(),
-        "load_members": con.execute("SELECT * FROM load_members ORDER BY ALL").fetchall(),
-        "revisions": con.execute("SELECT * FROM revisions ORDER BY ALL").fetchall(),
-        "street": con.execute("SELECT load_id, force_id, month, count(*) FROM police_uk_street "
-                              "GROUP BY ALL ORDER BY ALL").fetchall(),
-    }
+    return store.fingerprint()
 
 
 def street_count(store: Store, force_id: str | None = None, month: date | None = None) -> int:
