@@ -236,36 +236,48 @@ def profile_child(store_path: str, zips: list[str], checkpoint_each: bool) -> No
     }))
 
 
-def report_profile(workdir: Path, zips: list[str], checkpoint_each: bool) -> None:
+def report_profile(workdir: Path, zips: list[str], checkpoint_each: bool, repeats: int) -> None:
     import duckdb
 
     store = workdir / ("profile-ckpt.duckdb" if checkpoint_each else "profile.duckdb")
-    remove_db(store)
     log = workdir / "profile.log"
-    log.write_text("")
-    cmd = [sys.executable, __file__, "--child", "profile", "--db", str(store), *(["--checkpoint-each"]
-           if checkpoint_each else []), "--", *zips]
-    m = run_measured(cmd, log=log)
-    line = next(x for x in reversed(log.read_text().splitlines()) if x.startswith("{"))
-    p = json.loads(line)
-    con = duckdb.connect(str(store), read_only=True)
-    after = con.execute("PRAGMA database_size").fetchall()[0]
-    con.close()
+    runs, whole, after = [], [], None
+    for _ in range(repeats):
+        remove_db(store)
+        log.write_text("")
+        cmd = [sys.executable, __file__, "--child", "profile", "--db", str(store),
+               *(["--checkpoint-each"] if checkpoint_each else []), "--", *zips]
+        whole.append(run_measured(cmd, log=log))
+        runs.append(json.loads(next(x for x in reversed(log.read_text().splitlines()) if x.startswith("{"))))
+        con = duckdb.connect(str(store), read_only=True)
+        after = con.execute("PRAGMA database_size").fetchall()[0]
+        con.close()
+    med = statistics.median
+
+    def m(key: str) -> float:
+        return med(r[key] for r in runs)
+
     title = ("what-if: CHECKPOINT after each archive's COMMIT (monkeypatched, not the shipped code)"
-             if checkpoint_each else "where scorecard ingest spends its time (one in-process run, real code)")
-    print(f"\n--- profile: {title}")
-    print(f"  whole process: wall {m['wall']:.2f}s, cpu {m['cpu']:.2f}s, peak RSS {m['rss_mb']:.0f} MiB")
-    print(f"  import scorecard.cli ............ {p['import']:6.2f}s")
-    print(f"  Store.open (schema, lookups) .... {p['open']:6.2f}s   RSS {p['mem_open']['VmRSS']} MiB")
-    print(f"  ingest_path x {len(zips)} ............. {p['ingest']:6.2f}s   of which (nested rows overlap):")
-    for k, (s, n, g) in sorted(p["phases"].items(), key=lambda kv: -kv[1][0]):
+             if checkpoint_each else "where scorecard ingest spends its time (real code, in-process)")
+    print(f"\n--- profile: {title}; median of {repeats} run(s)")
+    print(f"  whole process: wall {med(w['wall'] for w in whole):.2f}s, cpu {med(w['cpu'] for w in whole):.2f}s, "
+          f"peak RSS {max(w['rss_mb'] for w in whole):.0f} MiB (max)")
+    print(f"  import scorecard.cli ............ {m('import'):6.2f}s")
+    print(f"  Store.open (schema, lookups) .... {m('open'):6.2f}s")
+    print(f"  ingest_path x {len(zips)} ............. {m('ingest'):6.2f}s   of which (nested rows overlap):")
+    phases = runs[0]["phases"]
+    rows = {k: (med(r["phases"][k][0] for r in runs), phases[k][1], max(r["phases"][k][2] for r in runs))
+            for k in phases}
+    for k, (s, n, g) in sorted(rows.items(), key=lambda kv: -kv[1][0]):
         print(f"    {k:46s} {s:6.2f}s  calls {n:4d}  peak RSS +{g} MiB")
-    b = p["blocks_before_close"]
-    print(f"  before close: RSS {p['mem_before_close']['VmRSS']} MiB, high-water {p['mem_before_close']['VmHWM']} MiB;"
+    last = runs[-1]
+    b = last["blocks_before_close"]
+    print(f"  before close: high-water {max(r['mem_before_close']['VmHWM'] for r in runs)} MiB;"
           f" file blocks total/used/free {b[0]}/{b[1]}/{b[2]}")
-    print(f"  Store.close (final checkpoint) .. {p['close']:6.2f}s   high-water after {p['mem_end']['VmHWM']} MiB;"
-          f" file blocks total/used/free {after[3]}/{after[4]}/{after[5]}")
-    print(f"  total in process ................ {p['total']:6.2f}s")
+    print(f"  Store.close (final checkpoint) .. {m('close'):6.2f}s   high-water after "
+          f"{max(r['mem_end']['VmHWM'] for r in runs)} MiB; "
+          f"file blocks total/used/free {after[3]}/{after[4]}/{after[5]}")
+    print(f"  total in process ................ {m('total'):6.2f}s")
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -278,6 +290,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"folder of the archives (default {DEFAULT_DATA})")
     ap.add_argument("--workdir", type=Path, help="scratch folder (default: a new temp dir, removed at the end)")
     ap.add_argument("--profile", action="store_true", help="also break down scorecard's ingest time and memory")
+    ap.add_argument("--profile-runs", type=int, default=3, help="runs of each profile, medians quoted (default 3)")
     ap.add_argument("--child", choices=["read_csv", "unzip_read_csv", "profile"], help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--dest", help=argparse.SUPPRESS)
@@ -366,8 +379,8 @@ def main() -> int:
         print(f"scorecard peak RSS (max over rounds): {peak:.0f} MiB (target < 1024 MiB)")
 
         if args.profile:
-            report_profile(workdir, zips, checkpoint_each=False)
-            report_profile(workdir, zips, checkpoint_each=True)
+            report_profile(workdir, zips, checkpoint_each=False, repeats=args.profile_runs)
+            report_profile(workdir, zips, checkpoint_each=True, repeats=args.profile_runs)
 
         print()
         print(f"RATIO ingest_peak_rss_mib={peak:.0f} target=<1024 ok={'yes' if peak < 1024 else 'no'}")

@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest import DEFAULT_DATA, EXPECTED_ROWS, READ_CSV, _columns, count_rows, remove_db, run_measured  # noqa: E402
+from ingest import DEFAULT_DATA, EXPECTED_ROWS, READ_CSV, _columns, count_rows, remove_db, run_measured
 
 VARIANTS = ["ctas", "one_insert_join", "per_month_join", "per_month_join_checkpoint", "per_month_no_join"]
 OPTS = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
@@ -57,8 +57,9 @@ def child(variant: str, db: str, groups: list[list[str]]) -> None:
     for i, files in enumerate(groups):
         con.execute("BEGIN")
         if variant == "per_month_no_join":
-            con.execute(f"""INSERT INTO s SELECT ?, regexp_extract(r.filename, '\\d{{4}}-\\d{{2}}-(.*)-street\\.csv$', 1),
-                            {SELECT} FROM read_csv(?, columns = ?, {OPTS}, filename = true) r""",
+            con.execute(f"""INSERT INTO s SELECT ?,
+                                   regexp_extract(r.filename, '\\d{{4}}-\\d{{2}}-(.*)-street\\.csv$', 1), {SELECT}
+                            FROM read_csv(?, columns = ?, {OPTS}, filename = true) r""",
                         [i, files, _columns()])
         else:
             con.execute("CREATE OR REPLACE TEMP TABLE _members (path VARCHAR, member INTEGER, force_id VARCHAR)")

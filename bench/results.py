@@ -70,7 +70,8 @@ def build_store(store: Path, files: list[Path]) -> None:
     proc = subprocess.run([*cmd, "ingest", "--store", str(store), *map(str, files)],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise SystemExit(f"building the store failed (exit {proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        raise SystemExit(f"building the store failed (exit {proc.returncode}):\n"
+                         f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
     print(f"built store {store} in {time.perf_counter() - t:.1f}s (not part of the timing)")
 
 
@@ -79,7 +80,8 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3, help="counted rounds (default 3)")
     ap.add_argument("--warmup", type=int, default=1, help="uncounted rounds first (default 1)")
-    ap.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"store to use or build (default {DEFAULT_STORE})")
+    ap.add_argument("--store", type=Path, default=DEFAULT_STORE,
+                    help=f"store to use or build (default {DEFAULT_STORE})")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the store even if it holds the inputs")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"shared data folder (default {DEFAULT_DATA})")
     ap.add_argument("--force", default="west-mercia", help="the single force (default west-mercia)")
