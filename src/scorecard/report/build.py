@@ -59,6 +59,7 @@ class ReportConfig:
     scorecard_measures: tuple[str, ...] | None = None
     commentary_dir: Path | None = None
     title: str | None = None
+    notes: tuple[str, ...] = ()  # paragraphs added to the introduction, e.g. where figures came from
 
     @classmethod
     def load(cls, path: Path | None, *, commentary_dir: Path | None = None) -> ReportConfig:
@@ -81,6 +82,7 @@ class ReportConfig:
             scorecard_measures=tuple(measures) if measures else None,
             commentary_dir=commentary_dir or (Path(data["commentary_dir"]) if data.get("commentary_dir") else None),
             title=data.get("title"),
+            notes=tuple(str(n) for n in (data.get("notes") or [])),
         )
 
 
@@ -250,6 +252,7 @@ def build_report(store: Store, catalogue: Catalogue, force_id: str, period: Peri
             "priorities, and which priorities are assessed as applicable locally, with reasons.",
             f"Figures are for {period.long_label} and are compared with {baseline.long_label} (the national "
             "baseline set by the Home Office), the previous period and the same period a year earlier.",
+            *config.notes,
         ),
         sections=tuple(sections), scorecard=scorecard,
         provenance=tuple(Provenance(**p) for p in provenance(store, all_loads)),
