@@ -8,6 +8,7 @@ order alternating between rounds:
 * ``ctas``            - the read_csv baseline of bench/ingest.py (one CREATE TABLE AS).
 * ``one_insert_join`` - scorecard's INSERT ... read_csv JOIN _members SELECT, over all files in
                         one statement and one commit.
+* ``per_month_one_txn`` - the same SQL once per archive, all nine inside one BEGIN/COMMIT.
 * ``per_month_join``  - the same SQL once per archive, each in its own BEGIN/COMMIT (what
                         ``scorecard ingest 20*.zip`` does): nine commits, checkpoint left to close.
 * ``per_month_join_checkpoint`` - as above with CHECKPOINT after each COMMIT.
@@ -33,7 +34,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import DEFAULT_DATA, EXPECTED_ROWS, READ_CSV, _columns, count_rows, remove_db, run_measured
 
-VARIANTS = ["ctas", "one_insert_join", "per_month_join", "per_month_join_checkpoint", "per_month_no_join"]
+VARIANTS = ["ctas", "one_insert_join", "per_month_one_txn", "per_month_join", "per_month_join_checkpoint",
+            "per_month_no_join"]
 OPTS = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
 TABLE = """CREATE TABLE s (load_id BIGINT NOT NULL, force_id VARCHAR NOT NULL, month DATE NOT NULL,
     crime_id VARCHAR, falls_within VARCHAR, longitude DOUBLE, latitude DOUBLE, location VARCHAR,
@@ -54,8 +56,12 @@ def child(variant: str, db: str, groups: list[list[str]]) -> None:
     con.execute(TABLE)
     if variant == "one_insert_join":
         groups = [[f for g in groups for f in g]]
-    for i, files in enumerate(groups):
+    one_txn = variant == "per_month_one_txn"
+    if one_txn:
         con.execute("BEGIN")
+    for i, files in enumerate(groups):
+        if not one_txn:
+            con.execute("BEGIN")
         if variant == "per_month_no_join":
             con.execute(f"""INSERT INTO s SELECT ?,
                                    regexp_extract(r.filename, '\\d{{4}}-\\d{{2}}-(.*)-street\\.csv$', 1), {SELECT}
@@ -68,9 +74,12 @@ def child(variant: str, db: str, groups: list[list[str]]) -> None:
             con.execute(f"""INSERT INTO s SELECT ?, f.force_id, {SELECT}
                             FROM read_csv(?, columns = ?, {OPTS}, filename = true) r
                             JOIN _members f ON r.filename = f.path""", [i, files, _columns()])
-        con.execute("COMMIT")
+        if not one_txn:
+            con.execute("COMMIT")
         if variant == "per_month_join_checkpoint":
             con.execute("CHECKPOINT")
+    if one_txn:
+        con.execute("COMMIT")
     con.close()
 
 
@@ -78,6 +87,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=3, help="counted rounds (default 3)")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--only", help="comma-separated variants to run (default all)")
     ap.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("inputs", nargs="*", help=argparse.SUPPRESS)
@@ -94,10 +104,11 @@ def main() -> int:
                 zf.extractall(work / "csv")
                 groups.append(sorted(str(work / "csv" / n) for n in zf.namelist() if n.endswith(".csv")))
         (work / "groups.json").write_text(json.dumps(groups))
-        res: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
+        variants = args.only.split(",") if args.only else VARIANTS
+        res: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
         blocks: dict[str, str] = {}
         for i in range(1 + args.runs):  # the first round is a warm-up
-            for v in (VARIANTS if i % 2 == 0 else VARIANTS[::-1]):
+            for v in (variants if i % 2 == 0 else variants[::-1]):
                 db = work / f"{v}.duckdb"
                 remove_db(db)
                 m = run_measured([sys.executable, __file__, "--child", v, "--db", str(db), str(work / "groups.json")],
@@ -115,7 +126,7 @@ def main() -> int:
                     res[v].append(m)
         print(f"{args.runs} rounds after 1 warm-up; medians; file blocks total/used/free after close")
         base = statistics.median(r["cpu"] for r in res["ctas"])
-        for v in VARIANTS:
+        for v in variants:
             w = statistics.median(r["wall"] for r in res[v])
             c = statistics.median(r["cpu"] for r in res[v])
             rss = statistics.median(r["rss_mb"] for r in res[v])

@@ -120,10 +120,10 @@ from scorecard.store import Store
 store_path, data_path, signal_file, stall = sys.argv[1:5]
 real_replace = police_uk.replace_superseded
 
-def replace_then_stall(store, load_id, members):
-    real_replace(store, load_id, members)
+def replace_then_stall(store, load_ids):
+    real_replace(store, load_ids)
     if stall == "in-transaction":  # every row written, nothing committed
-        Path(signal_file).write_text(str(load_id))
+        Path(signal_file).write_text(str(load_ids))
         time.sleep(600)
 
 police_uk.replace_superseded = replace_then_stall

@@ -2,10 +2,11 @@
 
 These are the only row-level inputs (three million rows for nine months), so they take
 a different path from the aggregate sources: members are inflated once into a scratch
-folder and DuckDB reads them straight into the store inside one transaction, with every
-column declared.  Declaring the dialect matters for correctness, not only speed: with
-automatic detection DuckDB 2.0 silently dropped every 2024 file when reading them together
-with 2018 files.
+folder (on a thread per core) and DuckDB reads every file of a command straight into the
+store in one statement per file kind, inside one transaction, with every column declared.
+Each path is still its own load, with its own provenance and revisions.  Declaring the
+dialect matters for correctness, not only speed: with automatic detection DuckDB 2.0
+silently dropped every 2024 file when reading them together with 2018 files.
 
 Files are identified by the names data.police.uk gives them,
 ``YYYY-MM/YYYY-MM-<force>-<street|outcomes|stop-and-search>.csv``; the month and force in
@@ -24,13 +25,15 @@ import tempfile
 import types
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from scorecard.areas import find_force
 from scorecard.errors import InputError, UnknownForce
@@ -84,6 +87,8 @@ class Member:
     info: zipfile.ZipInfo | None = None
     extracted: Path | None = None
     rows: int = 0
+    load_id: int = 0  # the load (one per path) this member goes in under
+    index: int = 0  # position among the members loaded together
 
     @property
     def label(self) -> str:
@@ -261,23 +266,29 @@ def _read_member_bytes(archive: Path, info: zipfile.ZipInfo, fh: Any) -> bytes:
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise InputError(archive, f"{info.filename}: archive is truncated or corrupt "
                                           f"({exc})") from exc
-    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+    if len(data) != info.file_size or _inflate_lib.crc32(data) != info.CRC:
         raise InputError(archive, f"{info.filename}: archive is truncated or corrupt (CRC mismatch)")
     return data
 
 
+_NOT_SPACE = re.compile(rb"\S")
+
+
 def _check_text(label: str, data: bytes, kind: str) -> None:
     """Header present and right, whole file valid UTF-8: cheap checks with exact line numbers."""
-    if not data.strip():
+    if _NOT_SPACE.search(data) is None:
         raise InputError(label, "empty file: expected a header line and data rows", 1)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(label, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                                "data.police.uk files are UTF-8 — was it re-saved in another encoding?",
-                         line) from None
-    first = data.split(b"\n", 1)[0].decode("utf-8").lstrip("\ufeff").strip()
+    if not data.isascii():  # published files are ASCII: the full decode is only for the rare others
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(label, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                                    "data.police.uk files are UTF-8 — was it re-saved in another encoding?",
+                             line) from None
+    end = data.find(b"\n")
+    end = len(data) if end < 0 else end
+    first = data[:end].decode("utf-8").lstrip("\ufeff").strip()
     expected = ",".join(HEADERS[kind])
     if first != expected:
         if first.split(",")[0] != HEADERS[kind][0]:
@@ -285,36 +296,43 @@ def _check_text(label: str, data: bytes, kind: str) -> None:
                                     f"found {first[:120]!r}", 1)
         raise InputError(label, f"header does not match the {kind} layout: expected {expected!r}, "
                                 f"found {first[:200]!r}", 1)
-    rest = data.split(b"\n", 1)[1] if b"\n" in data else b""
-    if not rest.strip():
+    if _NOT_SPACE.search(data, end) is None:
         raise InputError(label, "no data rows after the header line: a data.police.uk file always has some; "
                                 "was the download cut short?", 2)
 
 
-def extract(batch: PoliceUkBatch, members: list[Member], scratch: Path,
-            progress: Callable[[int], None] | None = None) -> None:
-    """Write each member to ``scratch`` (archives) or check it in place (files)."""
-    by_archive: dict[Path, list[Member]] = {}
-    for m in members:
-        if m.info is None:
-            data = m.source.read_bytes()
-            _check_text(m.label, data, m.kind)
-            m.extracted = m.source
-            if progress:
-                progress(m.size)
-        else:
-            by_archive.setdefault(m.source, []).append(m)
-    for archive, ms in by_archive.items():
-        with archive.open("rb") as fh:
-            for i, m in enumerate(ms):
-                assert m.info is not None
-                data = _read_member_bytes(archive, m.info, fh)
-                _check_text(m.label, data, m.kind)
-                target = scratch / f"{i:05d}-{PurePosixPath(m.name).name}"
-                target.write_bytes(data)
-                m.extracted = target
+def _extract_member(m: Member, scratch: Path) -> None:
+    """Check one member and make it readable by DuckDB: archives into ``scratch``, files in place."""
+    if m.info is None:
+        _check_text(m.label, m.source.read_bytes(), m.kind)
+        m.extracted = m.source
+        return
+    with m.source.open("rb") as fh:
+        data = _read_member_bytes(m.source, m.info, fh)
+    _check_text(m.label, data, m.kind)
+    target = scratch / f"{m.index:06d}-{PurePosixPath(m.name).name}"
+    target.write_bytes(data)
+    m.extracted = target
+
+
+def _workers() -> int:
+    """Inflating (ISA-L), hashing and writing release the GIL, so a thread per core pays."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def extract(members: list[Member], scratch: Path, progress: Callable[[int], None] | None = None) -> None:
+    """Extract and check ``members`` on a few threads; the first bad one, in order, is reported."""
+    with ThreadPoolExecutor(_workers()) as pool:
+        futures = [pool.submit(_extract_member, m, scratch) for m in members]
+        try:
+            for m, fut in zip(members, futures, strict=True):
+                fut.result()
                 if progress:
                     progress(m.size)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -394,76 +412,111 @@ def _locate_bad_month(m: Member) -> InputError:
     return InputError(m.label, f"row is for month {row[1]!r} but the file name says {m.month:%Y-%m}", line)
 
 
-def load_batch(store: Store, batch: PoliceUkBatch, load_id: int, members: list[Member]) -> int:
-    """Insert ``members`` (already extracted) under ``load_id``; caller holds the transaction.
+def _insert_rows(store: Store, members: list[Member]) -> None:
+    """One ``INSERT … read_csv`` per kind over every member of the command, each row tagged
+    with its own member's load.
 
+    One statement matters for speed: DuckDB writes each statement's rows optimistically and
+    rewrites them at checkpoint when several statements append to a table, which made nine
+    archives 40% slower as nine statements, even inside one transaction (docs/benchmarks.md).
     Every row's month is checked against its own file's name as it is inserted (checking
-    per force and month after the insert would let a row of one month hide in another file
-    of the same force when a folder or custom download holds several months).
+    per force and month afterwards would let a row of one month hide in another file of the
+    same force when a folder holds several months).
     """
     con = store.con
-    total = 0
     for kind in KINDS:
         ms = [m for m in members if m.kind == kind]
         if not ms:
             continue
         table, select = _SELECTS[kind]
-        con.execute("""CREATE OR REPLACE TEMP TABLE _members
-                       (path VARCHAR, member INTEGER, force_id VARCHAR, month DATE, month_text VARCHAR)""")
-        con.executemany("INSERT INTO _members VALUES (?, ?, ?, ?, ?)",
-                        [[str(m.extracted), i, m.force_id, m.month, m.month.strftime("%Y-%m")]
-                         for i, m in enumerate(ms)])
+        con.register("_members_arrow", pa.table({
+            "path": [str(m.extracted) for m in ms],
+            "member": list(range(len(ms))),
+            "load_id": [m.load_id for m in ms],
+            "force_id": [m.force_id for m in ms],
+            "month": [m.month for m in ms],
+            "month_text": [m.month.strftime("%Y-%m") for m in ms],
+        }))
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE _members AS SELECT * FROM _members_arrow")
+        finally:
+            con.unregister("_members_arrow")
         month = (f"CASE WHEN {_MONTH_SOURCE[kind]} IS NOT DISTINCT FROM f.month_text THEN f.month "
                  f"ELSE error('{_MONTH_MISMATCH}' || f.member) END")
         try:
             con.execute(
                 f"""INSERT INTO {table}
-                    SELECT ?, f.force_id, {month}, {select}
+                    SELECT f.load_id, f.force_id, {month}, {select}
                     FROM read_csv(?, columns = ?, {_CSV_OPTIONS}, filename = true) r
                     JOIN _members f ON r.filename = f.path""",
-                [load_id, [str(m.extracted) for m in ms], _columns(kind)],
+                [[str(m.extracted) for m in ms], _columns(kind)],
             )
         except duckdb.Error as exc:
             mismatch = _MONTH_MISMATCH_RE.search(str(exc))
             if mismatch:
                 raise _locate_bad_month(ms[int(mismatch.group(1))]) from None
             raise _csv_error(exc, ms) from None
-        # Row counts per file: force and month identify the file, since both were checked.
+        # Rows per file: load, force and month identify it, since all three were checked.
         counts = con.execute(
-            f"""SELECT force_id, month, count(*) FROM {table} WHERE load_id = ? GROUP BY ALL""",
-            [load_id],
+            f"""SELECT load_id, force_id, month, count(*) FROM {table}
+                WHERE list_contains(?, load_id) GROUP BY ALL""",
+            [sorted({m.load_id for m in ms})],
         ).fetchall()
-        by_key = {(m.force_id, m.month): m for m in ms}
-        for force_id, month_start, n in counts:
-            by_key[(force_id, month_start)].rows = int(n)
-            total += int(n)
-    return total
+        by_key = {(m.load_id, m.force_id, m.month): m for m in ms}
+        for load_id, force_id, month_start, n in counts:
+            by_key[(load_id, force_id, month_start)].rows = int(n)
+        con.execute("DROP TABLE _members")
 
 
-def replace_superseded(store: Store, load_id: int, members: list[Member]) -> None:
-    """Delete stored rows of force-months this load replaces, recording each revision."""
+def _record_members(store: Store, members: list[Member]) -> None:
     con = store.con
-    now = datetime.now().replace(microsecond=0)
-    for m in members:
-        old = con.execute(
-            """SELECT load_id, rows FROM load_members
-               WHERE kind = ? AND force_id = ? AND month = ? AND superseded_by IS NULL AND load_id <> ?""",
-            [m.kind, m.force_id, m.month, load_id],
-        ).fetchall()
-        table = _SELECTS[m.kind][0]
-        for old_load, old_rows in old:
-            con.execute(f"DELETE FROM {table} WHERE load_id = ? AND force_id = ? AND month = ?",
-                        [old_load, m.force_id, m.month])
-            con.execute(
-                """UPDATE load_members SET superseded_by = ?
-                   WHERE load_id = ? AND kind = ? AND force_id = ? AND month = ?""",
-                [load_id, old_load, m.kind, m.force_id, m.month],
-            )
-            con.execute(
-                "INSERT INTO revisions VALUES (?, 'police_uk', ?, ?, ?, ?, ?, ?, ?, ?)",
-                [now, m.force_id, f"{m.month:%Y-%m} {m.kind}", old_load, load_id, old_rows, m.rows,
-                 float(old_rows), float(m.rows)],
-            )
+    con.register("_load_members_arrow", pa.table({
+        "load_id": pa.array([m.load_id for m in members], pa.int64()),
+        "member": [m.name for m in members],
+        "crc32": [m.crc32 for m in members],
+        "kind": [m.kind for m in members],
+        "force_id": [m.force_id for m in members],
+        "month": [m.month for m in members],
+        "rows": pa.array([m.rows for m in members], pa.int64()),
+    }))
+    try:
+        con.execute("INSERT INTO load_members SELECT *, NULL FROM _load_members_arrow")
+    finally:
+        con.unregister("_load_members_arrow")
+
+
+def replace_superseded(store: Store, load_ids: list[int]) -> None:
+    """Delete stored rows of force-months these loads replace, recording each revision.
+
+    Runs inside the load's transaction, after its rows and members are in: a force-month
+    is never missing, and never held twice, as seen from outside.
+    """
+    con = store.con
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _superseded AS
+           SELECT o.load_id AS old_load, o.kind, o.force_id, o.month, o.rows AS old_rows,
+                  n.load_id AS new_load, n.rows AS new_rows
+           FROM load_members n JOIN load_members o
+             ON o.kind = n.kind AND o.force_id = n.force_id AND o.month = n.month
+           WHERE list_contains($ids, n.load_id) AND NOT list_contains($ids, o.load_id)
+             AND o.superseded_by IS NULL""",
+        {"ids": load_ids},
+    )
+    for kind in KINDS:
+        con.execute(f"""DELETE FROM {_SELECTS[kind][0]} t USING _superseded s
+                        WHERE s.kind = ? AND t.load_id = s.old_load AND t.force_id = s.force_id
+                          AND t.month = s.month""", [kind])
+    con.execute("""UPDATE load_members SET superseded_by = s.new_load FROM _superseded s
+                   WHERE load_members.load_id = s.old_load AND load_members.kind = s.kind
+                     AND load_members.force_id = s.force_id AND load_members.month = s.month""")
+    con.execute(
+        """INSERT INTO revisions
+           SELECT ?, 'police_uk', force_id, strftime(month, '%Y-%m') || ' ' || kind, old_load, new_load,
+                  old_rows, new_rows, old_rows, new_rows
+           FROM _superseded ORDER BY new_load, kind, force_id, month, old_load""",
+        [datetime.now().replace(microsecond=0)],
+    )
+    con.execute("DROP TABLE _superseded")
 
 
 def unchanged_members(store: Store, members: Iterable[Member]) -> set[tuple[str, str, date]]:
@@ -475,44 +528,130 @@ def unchanged_members(store: Store, members: Iterable[Member]) -> set[tuple[str,
     return {m.key for m in members if held.get(m.key) == m.crc32}
 
 
-def ingest_police_uk(store: Store, path: Path, *,
-                     progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Load one archive, folder or CSV. Returns a summary for the CLI."""
-    batch = discover(path)
+# --- one command's paths --------------------------------------------------------------------
+
+#: Paths given together load in one transaction, up to this much CSV (override:
+#: SCORECARD_BATCH_BYTES); a longer command is split into transactions of about this size.
+BATCH_BYTES = int(os.environ.get("SCORECARD_BATCH_BYTES", str(4 * 1024**3)))
+
+
+def _check_no_repeats(batch: PoliceUkBatch) -> None:
     seen: dict[tuple[str, str, date], Member] = {}
     for m in batch.members:
         if m.key in seen:
-            raise InputError(path, f"two files for {m.force_id} {m.month:%Y-%m} {m.kind}: "
-                                   f"{seen[m.key].name} and {m.name}")
+            raise InputError(batch.path, f"two files for {m.force_id} {m.month:%Y-%m} {m.kind}: "
+                                         f"{seen[m.key].name} and {m.name}")
         seen[m.key] = m
-    if store.find_load_by_checksum(batch.sha256) is not None:
-        return {"path": str(path), "status": "unchanged", "rows": 0, "members": len(batch.members)}
-    same = unchanged_members(store, batch.members)
-    todo = [m for m in batch.members if m.key not in same]
-    if not todo:
-        return {"path": str(path), "status": "unchanged", "rows": 0, "members": len(batch.members)}
+
+
+def _groups(batches: list[PoliceUkBatch]) -> list[list[PoliceUkBatch]]:
+    """Consecutive paths that can share one transaction: no force-month-kind twice (a later
+    file for it must replace the earlier one as a revision) and not too much to extract."""
+    groups: list[list[PoliceUkBatch]] = []
+    keys: set[tuple[str, str, date]] = set()
+    size = 0
+    for batch in batches:
+        batch_keys = {m.key for m in batch.members}
+        batch_size = sum(m.size for m in batch.members)
+        if not groups or keys & batch_keys or (size + batch_size > BATCH_BYTES and groups[-1]):
+            groups.append([])
+            keys, size = set(), 0
+        groups[-1].append(batch)
+        keys |= batch_keys
+        size += batch_size
+    return groups
+
+
+def _covers(members: list[Member]) -> str:
+    months = sorted({m.month for m in members})
+    forces = sorted({m.force_id for m in members})
+    kinds = sorted({m.kind for m in members})
+    return (f"{months[0]:%Y-%m}" + (f" to {months[-1]:%Y-%m}" if len(months) > 1 else "")
+            + f", {len(forces)} force{'s' if len(forces) != 1 else ''}, {', '.join(kinds)}")
+
+
+@dataclass
+class _Pending:
+    """A path of the group with members to load, and what its summary will say."""
+
+    batch: PoliceUkBatch
+    members: list[Member]
+    skipped: int
+    summary: dict[str, Any]
+
+
+def _load_group(store: Store, group: list[PoliceUkBatch],
+                progress: Callable[[int], None] | None) -> list[dict[str, Any]]:
+    """Load a group of paths in one transaction: all of them, or (on any error) none."""
+    summaries: list[dict[str, Any]] = []
+    pending: list[_Pending] = []
+    for batch in group:
+        summaries.append({"path": str(batch.path), "status": "unchanged", "rows": 0,
+                          "members": len(batch.members)})
+        if any(p.batch.sha256 == batch.sha256 for p in pending) or store.find_load_by_checksum(batch.sha256):
+            continue
+        same = unchanged_members(store, batch.members)
+        members = [m for m in batch.members if m.key not in same]
+        if members:
+            pending.append(_Pending(batch, members, len(same), summaries[-1]))
+    everything = [m for p in pending for m in p.members]
+    for i, m in enumerate(everything):
+        m.index = i
+    if not everything:
+        return summaries
     scratch_root = os.environ.get("SCORECARD_SCRATCH") or None
     with tempfile.TemporaryDirectory(prefix="scorecard-", dir=scratch_root) as scratch:
-        extract(batch, todo, Path(scratch), progress)
+        extract(everything, Path(scratch), progress)
         with store.transaction():
-            load_id = store.next_load_id()
-            rows = load_batch(store, batch, load_id, todo)
-            store.con.executemany(
-                "INSERT INTO load_members VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                [[load_id, m.name, m.crc32, m.kind, m.force_id, m.month, m.rows] for m in todo],
-            )
-            replace_superseded(store, load_id, todo)
-            months = sorted({m.month for m in todo})
-            forces = sorted({m.force_id for m in todo})
-            kinds = sorted({m.kind for m in todo})
-            covers = (f"{months[0]:%Y-%m}" + (f" to {months[-1]:%Y-%m}" if len(months) > 1 else "")
-                      + f", {len(forces)} force{'s' if len(forces) != 1 else ''}, {', '.join(kinds)}")
-            store.record_load(load_id=load_id, path=str(path), sha256=batch.sha256, size=batch.size,
-                              kind=batch.kind, dataset="police_uk", rows=rows, covers=covers,
-                              first_month=months[0], last_month=months[-1], warnings=batch.warnings)
-    # Write the archive's rows out now rather than at close: a checkpoint deferred over
-    # nine archives took DuckDB's memory past 1 GB (see docs/benchmarks.md).
+            load_ids = []
+            for p in pending:
+                load_ids.append(store.next_load_id())
+                for m in p.members:
+                    m.load_id = load_ids[-1]
+            _insert_rows(store, everything)
+            _record_members(store, everything)
+            replace_superseded(store, load_ids)
+            for p, load_id in zip(pending, load_ids, strict=True):
+                rows = sum(m.rows for m in p.members)
+                months = sorted({m.month for m in p.members})
+                covers = _covers(p.members)
+                store.record_load(load_id=load_id, path=str(p.batch.path), sha256=p.batch.sha256,
+                                  size=p.batch.size, kind=p.batch.kind, dataset="police_uk", rows=rows,
+                                  covers=covers, first_month=months[0], last_month=months[-1],
+                                  warnings=p.batch.warnings)
+                p.summary.update(
+                    status="loaded", load_id=load_id, rows=rows, members=len(p.members),
+                    skipped_unchanged=p.skipped, covers=covers, warnings=p.batch.warnings)
+    # Write the rows out now rather than at close: a checkpoint deferred over several
+    # loads took DuckDB's memory past 1 GB (see docs/benchmarks.md).
     store.con.execute("CHECKPOINT")
-    return {"path": str(path), "status": "loaded", "load_id": load_id, "rows": rows,
-            "members": len(todo), "skipped_unchanged": len(same), "covers": covers,
-            "warnings": batch.warnings}
+    return summaries
+
+
+def discover_all(paths: list[Path]) -> list[PoliceUkBatch]:
+    """Discover several paths on a few threads (hashing dominates); the first bad one, in order."""
+    with ThreadPoolExecutor(_workers()) as pool:
+        batches = list(pool.map(discover, paths))
+    for batch in batches:
+        _check_no_repeats(batch)
+    return batches
+
+
+def ingest_police_uk_paths(store: Store, paths: list[Path], *,
+                           progress: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+    """Load archives, folders or CSVs given together, yielding a summary per path as each
+    transaction commits.
+
+    Paths given together are one transaction (split only when a force-month repeats or the
+    command holds more than ``BATCH_BYTES`` of CSV): a bad file anywhere leaves the store as
+    it was before that transaction, and one statement per file kind loads them all.
+    """
+    for group in _groups(discover_all(paths)):
+        yield from _load_group(store, group, progress)
+
+
+def ingest_police_uk(store: Store, path: Path, *,
+                     progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Load one archive, folder or CSV. Returns a summary for the CLI."""
+    (summary,) = ingest_police_uk_paths(store, [path], progress=progress)
+    return summary
