@@ -16,7 +16,7 @@ run in turn within each round, the order alternating between rounds, and the rat
 "scorecard speed / baseline speed" (= baseline time / scorecard time) is taken round by
 round; the median is what is quoted.  Row counts are checked after every run (3,066,084).
 
-    python bench/ingest.py                 # 3 counted rounds after 1 warm-up round
+    python bench/ingest.py                 # 5 counted rounds after 1 warm-up round
     python bench/ingest.py --runs 5 --profile
 
 ``--profile`` adds an in-process breakdown of where scorecard's ingest spends its time and
@@ -119,90 +119,47 @@ def fmt_s(xs: list[float]) -> str:
 
 # --- profile of scorecard's own ingest -------------------------------------------------------
 
-def profile_child(store_path: str, zips: list[str], checkpoint_each: bool) -> None:
-    """Run the CLI's ingest in-process with the real functions wrapped by timers; print JSON.
-
-    ``checkpoint_each`` is an experiment, not the shipped code path: it issues CHECKPOINT
-    after every archive's COMMIT, to show what deferring the checkpoint to close() costs.
-    """
+def profile_child(store_path: str, zips: list[str]) -> None:
+    """Run the CLI's ingest in-process with the real functions wrapped by timers; print JSON."""
     t_start = time.perf_counter()
 
-    def mem() -> dict[str, int]:
-        d = {}
+    def high_water() -> int:
         with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(("VmRSS", "VmHWM")):
-                    k, v = line.split(":")
-                    d[k] = int(v.split()[0]) // 1024
-        return d
+            return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmHWM"))
 
     import scorecard.cli  # noqa: F401  - the same imports as the command
     t_import = time.perf_counter() - t_start
     from collections import defaultdict
 
-    from scorecard.ingest import ingest_path
+    from scorecard.ingest import ingest
     from scorecard.sources import police_uk
     from scorecard.store import Store
 
     secs: dict[str, float] = defaultdict(float)
-    calls: dict[str, int] = defaultdict(int)
     grew: dict[str, int] = defaultdict(int)
 
     def timed(name, fn):  # type: ignore[no-untyped-def]
         def wrapper(*a, **k):  # type: ignore[no-untyped-def]
-            before = mem()["VmHWM"]
-            t = time.perf_counter()
+            before, t = high_water(), time.perf_counter()
             try:
                 return fn(*a, **k)
             finally:
                 secs[name] += time.perf_counter() - t
-                calls[name] += 1
-                grew[name] += mem()["VmHWM"] - before
+                grew[name] += high_water() - before
         return wrapper
 
-    class Lib:
-        def __init__(self, lib, prefix):  # type: ignore[no-untyped-def]
-            self._lib, self._prefix = lib, prefix
-
-        def __getattr__(self, n):  # type: ignore[no-untyped-def]
-            v = getattr(self._lib, n)
-            if n == "decompressobj":  # time the object's decompress() under the same name
-                return lambda *a, **k: Lib(v(*a, **k), self._prefix)
-            return timed(f"{self._prefix}.{n}", v) if callable(v) else v
-
-    police_uk._inflate_lib = Lib(police_uk._inflate_lib, "inflate (ISA-L)")  # type: ignore[assignment]
-    police_uk.zlib = Lib(police_uk.zlib, "zlib")  # type: ignore[assignment]
-    for n in ("discover", "sha256_of", "unchanged_members", "extract", "_read_member_bytes", "_check_text",
-              "load_batch", "replace_superseded"):
+    for n in ("discover_all", "extract", "_insert_rows", "_record_members", "replace_superseded"):
         setattr(police_uk, n, timed(n, getattr(police_uk, n)))
-    Path.write_bytes = timed("Path.write_bytes (scratch)", Path.write_bytes)  # type: ignore[method-assign]
-
-    def sql_kind(sql: str) -> str:
-        s = " ".join(sql.split())
-        if s.startswith("INSERT INTO police_uk_"):
-            return "sql INSERT ... read_csv JOIN _members"
-        if "GROUP BY ALL" in s and "WHERE load_id = ?" in s:
-            return "sql validation (rows, months per file)"
-        if s.startswith("COMMIT"):
-            return "sql COMMIT"
-        if s.startswith("CHECKPOINT"):
-            return "sql CHECKPOINT (experiment)"
-        if s.startswith("SELECT load_id, rows FROM load_members"):
-            return "sql replace_superseded: one SELECT per member"
-        return "sql other"
 
     class Con:
         def __init__(self, con):  # type: ignore[no-untyped-def]
             self._con = con
 
         def execute(self, sql, *a):  # type: ignore[no-untyped-def]
-            res = timed(sql_kind(sql), self._con.execute)(sql, *a)
-            if checkpoint_each and sql.strip().startswith("COMMIT"):
-                timed("sql CHECKPOINT (experiment)", self._con.execute)("CHECKPOINT")
-            return res
-
-        def executemany(self, sql, *a):  # type: ignore[no-untyped-def]
-            return timed(f"sql executemany INSERT INTO {sql.split()[2]}", self._con.executemany)(sql, *a)
+            word = sql.split()[0].upper()
+            if word in ("COMMIT", "CHECKPOINT"):
+                return timed(f"sql {word}", self._con.execute)(sql, *a)
+            return self._con.execute(sql, *a)
 
         def __getattr__(self, n):  # type: ignore[no-untyped-def]
             return getattr(self._con, n)
@@ -210,73 +167,49 @@ def profile_child(store_path: str, zips: list[str], checkpoint_each: bool) -> No
     t = time.perf_counter()
     st = Store.open(store_path)
     t_open = time.perf_counter() - t
-    mem_open = mem()
-    st.con = Con(st.con)  # type: ignore[assignment]
-    per_archive = []
+    raw = st.con
+    st.con = Con(raw)  # type: ignore[assignment]
     t = time.perf_counter()
-    for z in zips:
-        tz = time.perf_counter()
-        summary = ingest_path(st, Path(z))
-        per_archive.append({"archive": Path(z).name, "s": time.perf_counter() - tz, "rows": summary["rows"],
-                            **mem()})
+    ingest(st, [Path(z) for z in zips])
     t_ingest = time.perf_counter() - t
-    mem_before_close = mem()
-    raw = st.con._con  # type: ignore[attr-defined]
-    size = raw.execute("PRAGMA database_size").fetchall()[0]
     st.con = raw
     t = time.perf_counter()
     st.close()
     t_close = time.perf_counter() - t
     print(json.dumps({
-        "import": t_import, "open": t_open, "mem_open": mem_open, "ingest": t_ingest,
-        "phases": {k: [secs[k], calls[k], grew[k]] for k in secs},
-        "mem_before_close": mem_before_close, "blocks_before_close": [size[3], size[4], size[5]],
-        "close": t_close, "mem_end": mem(), "total": time.perf_counter() - t_start,
-        "per_archive": per_archive,
+        "import": t_import, "open": t_open, "ingest": t_ingest, "close": t_close,
+        "phases": {k: [secs[k], grew[k]] for k in secs}, "high_water": high_water(),
+        "total": time.perf_counter() - t_start,
     }))
 
 
-def report_profile(workdir: Path, zips: list[str], checkpoint_each: bool, repeats: int) -> None:
-    import duckdb
-
-    store = workdir / ("profile-ckpt.duckdb" if checkpoint_each else "profile.duckdb")
+def report_profile(workdir: Path, zips: list[str], repeats: int) -> None:
+    store = workdir / "profile.duckdb"
     log = workdir / "profile.log"
-    runs, whole, after = [], [], None
+    runs, whole = [], []
     for _ in range(repeats):
         remove_db(store)
         log.write_text("")
-        cmd = [sys.executable, __file__, "--child", "profile", "--db", str(store),
-               *(["--checkpoint-each"] if checkpoint_each else []), "--", *zips]
+        cmd = [sys.executable, __file__, "--child", "profile", "--db", str(store), "--", *zips]
         whole.append(run_measured(cmd, log=log))
         runs.append(json.loads(next(x for x in reversed(log.read_text().splitlines()) if x.startswith("{"))))
-        con = duckdb.connect(str(store), read_only=True)
-        after = con.execute("PRAGMA database_size").fetchall()[0]
-        con.close()
     med = statistics.median
 
     def m(key: str) -> float:
         return med(r[key] for r in runs)
 
-    title = ("what-if: CHECKPOINT after each archive's COMMIT (monkeypatched, not the shipped code)"
-             if checkpoint_each else "where scorecard ingest spends its time (real code, in-process)")
-    print(f"\n--- profile: {title}; median of {repeats} run(s)")
+    print(f"\n--- profile: where scorecard ingest spends its time (real code, in-process); median of {repeats}")
     print(f"  whole process: wall {med(w['wall'] for w in whole):.2f}s, cpu {med(w['cpu'] for w in whole):.2f}s, "
           f"peak RSS {max(w['rss_mb'] for w in whole):.0f} MiB (max)")
     print(f"  import scorecard.cli ............ {m('import'):6.2f}s")
     print(f"  Store.open (schema, lookups) .... {m('open'):6.2f}s")
-    print(f"  ingest_path x {len(zips)} ............. {m('ingest'):6.2f}s   of which (nested rows overlap):")
-    phases = runs[0]["phases"]
-    rows = {k: (med(r["phases"][k][0] for r in runs), phases[k][1], max(r["phases"][k][2] for r in runs))
-            for k in phases}
-    for k, (s, n, g) in sorted(rows.items(), key=lambda kv: -kv[1][0]):
-        print(f"    {k:46s} {s:6.2f}s  calls {n:4d}  peak RSS +{g} MiB")
-    last = runs[-1]
-    b = last["blocks_before_close"]
-    print(f"  before close: high-water {max(r['mem_before_close']['VmHWM'] for r in runs)} MiB;"
-          f" file blocks total/used/free {b[0]}/{b[1]}/{b[2]}")
-    print(f"  Store.close (final checkpoint) .. {m('close'):6.2f}s   high-water after "
-          f"{max(r['mem_end']['VmHWM'] for r in runs)} MiB; "
-          f"file blocks total/used/free {after[3]}/{after[4]}/{after[5]}")
+    print(f"  ingest of {len(zips)} paths ............ {m('ingest'):6.2f}s   of which:")
+    for k in sorted(runs[0]["phases"], key=lambda k: -runs[0]["phases"][k][0]):
+        s = med(r["phases"][k][0] for r in runs)
+        g = max(r["phases"][k][1] for r in runs)
+        print(f"    {k:30s} {s:6.2f}s  peak RSS +{g} MiB")
+    hwm = max(r["high_water"] for r in runs)
+    print(f"  Store.close ..................... {m('close'):6.2f}s   high-water {hwm} MiB")
     print(f"  total in process ................ {m('total'):6.2f}s")
 
 
@@ -285,7 +218,7 @@ def report_profile(workdir: Path, zips: list[str], checkpoint_each: bool, repeat
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=3, help="counted rounds (default 3)")
+    ap.add_argument("--runs", type=int, default=5, help="counted rounds (default 5)")
     ap.add_argument("--warmup", type=int, default=1, help="uncounted rounds first (default 1)")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"folder of the archives (default {DEFAULT_DATA})")
     ap.add_argument("--workdir", type=Path, help="scratch folder (default: a new temp dir, removed at the end)")
@@ -294,7 +227,6 @@ def main() -> int:
     ap.add_argument("--child", choices=["read_csv", "unzip_read_csv", "profile"], help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--dest", help=argparse.SUPPRESS)
-    ap.add_argument("--checkpoint-each", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("inputs", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -305,7 +237,7 @@ def main() -> int:
         child_unzip_read_csv(args.db, args.inputs, args.dest)
         return 0
     if args.child == "profile":
-        profile_child(args.db, args.inputs, args.checkpoint_each)
+        profile_child(args.db, args.inputs)
         return 0
 
     zips = sorted(glob.glob(str(args.data / "20*.zip")))
@@ -379,8 +311,7 @@ def main() -> int:
         print(f"scorecard peak RSS (max over rounds): {peak:.0f} MiB (target < 1024 MiB)")
 
         if args.profile:
-            report_profile(workdir, zips, checkpoint_each=False, repeats=args.profile_runs)
-            report_profile(workdir, zips, checkpoint_each=True, repeats=args.profile_runs)
+            report_profile(workdir, zips, repeats=args.profile_runs)
 
         print()
         print(f"RATIO ingest_peak_rss_mib={peak:.0f} target=<1024 ok={'yes' if peak < 1024 else 'no'}")

@@ -8,6 +8,7 @@ order alternating between rounds:
 * ``ctas``            - the read_csv baseline of bench/ingest.py (one CREATE TABLE AS).
 * ``one_insert_join`` - scorecard's INSERT ... read_csv JOIN _members SELECT, over all files in
                         one statement and one commit.
+* ``two_inserts_one_txn`` - the first archive in one INSERT, the other eight in a second, one commit.
 * ``per_month_one_txn`` - the same SQL once per archive, all nine inside one BEGIN/COMMIT.
 * ``per_month_join``  - the same SQL once per archive, each in its own BEGIN/COMMIT (what
                         ``scorecard ingest 20*.zip`` does): nine commits, checkpoint left to close.
@@ -34,8 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import DEFAULT_DATA, EXPECTED_ROWS, READ_CSV, _columns, count_rows, remove_db, run_measured
 
-VARIANTS = ["ctas", "one_insert_join", "per_month_one_txn", "per_month_join", "per_month_join_checkpoint",
-            "per_month_no_join"]
+VARIANTS = ["ctas", "one_insert_join", "two_inserts_one_txn", "per_month_one_txn", "per_month_join",
+            "per_month_join_checkpoint", "per_month_no_join"]
 OPTS = "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true"
 TABLE = """CREATE TABLE s (load_id BIGINT NOT NULL, force_id VARCHAR NOT NULL, month DATE NOT NULL,
     crime_id VARCHAR, falls_within VARCHAR, longitude DOUBLE, latitude DOUBLE, location VARCHAR,
@@ -56,7 +57,9 @@ def child(variant: str, db: str, groups: list[list[str]]) -> None:
     con.execute(TABLE)
     if variant == "one_insert_join":
         groups = [[f for g in groups for f in g]]
-    one_txn = variant == "per_month_one_txn"
+    if variant == "two_inserts_one_txn":
+        groups = [groups[0], [f for g in groups[1:] for f in g]]
+    one_txn = variant in ("per_month_one_txn", "two_inserts_one_txn")
     if one_txn:
         con.execute("BEGIN")
     for i, files in enumerate(groups):
@@ -125,7 +128,7 @@ def main() -> int:
                 if i:
                     res[v].append(m)
         print(f"{args.runs} rounds after 1 warm-up; medians; file blocks total/used/free after close")
-        base = statistics.median(r["cpu"] for r in res["ctas"])
+        base = statistics.median(r["cpu"] for r in res["ctas"]) if "ctas" in res else float("nan")
         for v in variants:
             w = statistics.median(r["wall"] for r in res[v])
             c = statistics.median(r["cpu"] for r in res[v])

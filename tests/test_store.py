@@ -108,6 +108,20 @@ def test_a_failed_transaction_leaves_the_store_exactly_as_it_was(tmp_path: Path)
         assert fingerprint(store) == before
 
 
+def test_a_memory_limit_is_set_for_a_while_and_restored(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        setting = "SELECT current_setting('memory_limit')"
+        before = store.con.execute(setting).fetchall()
+
+        with store.memory_limit("512MB"):
+            assert store.con.execute(setting).fetchall() == [("488.2 MiB",)]
+
+        assert store.con.execute(setting).fetchall() == before
+        with pytest.raises(StoreError, match="not a size"), store.memory_limit("1GB'; DROP TABLE loads; --"):
+            pass
+        assert store.con.execute(setting).fetchall() == before
+
+
 # --- a process killed mid-ingest -----------------------------------------------------------
 
 CHILD = """

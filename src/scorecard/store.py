@@ -11,6 +11,7 @@ data that has since changed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -136,6 +137,9 @@ CREATE TABLE IF NOT EXISTS population (
 """
 
 
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
     """First row of a query, fully consuming the result.
 
@@ -226,6 +230,18 @@ class Store:
             raise
         else:
             self.con.execute("COMMIT")
+
+    @contextmanager
+    def memory_limit(self, limit: str) -> Iterator[None]:
+        """DuckDB's memory limit set to ``limit`` (e.g. "512MB") for a while, then back to
+        DuckDB's default (the store never sets another)."""
+        if not _MEMORY_SIZE.fullmatch(limit.strip()):
+            raise StoreError(f"memory limit {limit!r} is not a size such as 512MB or 2GiB")
+        self.con.execute(f"SET memory_limit = '{limit.strip()}'")
+        try:
+            yield
+        finally:
+            self.con.execute("RESET memory_limit")
 
     def next_load_id(self) -> int:
         row = fetch_one(self.con, "SELECT nextval('load_ids')")

@@ -22,7 +22,7 @@ import pytest
 
 from scorecard.catalogue.schema import Measure, load_catalogue
 from scorecard.errors import InputError, UnknownForce
-from scorecard.ingest import ingest_path
+from scorecard.ingest import ingest, ingest_path
 from scorecard.periods import parse
 from scorecard.results import ResultsEngine
 from scorecard.sources import police_uk
@@ -482,6 +482,82 @@ def test_after_a_refused_file_the_store_takes_a_good_one(october: Store, sample:
     assert len(october.revisions()) == 1
 
 
+# --- several paths in one command ----------------------------------------------------------
+
+WARWICKSHIRE = "2018-10/2018-10-warwickshire-street.csv"
+
+
+@pytest.fixture(scope="module")
+def warwickshire() -> bytes:
+    """The header and first 99 rows of Warwickshire's October 2018 street file."""
+    return b"\n".join(real_member(WARWICKSHIRE).split(b"\n")[:100]) + b"\n"
+
+
+def test_paths_given_together_are_each_a_load_of_their_own(sample: bytes, warwickshire: bytes,
+                                                          tmp_path: Path) -> None:
+    mercia = write(tmp_path / "a" / WEST_MERCIA_NAME, sample)
+    warks = write(tmp_path / "b" / "2018-10-warwickshire-street.csv", warwickshire)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summaries = ingest(store, [mercia, warks])
+
+        assert [(s["status"], s["rows"]) for s in summaries] == [("loaded", 199), ("loaded", 99)]
+        assert [(ld["file_name"], ld["rows"]) for ld in store.loads()] == [(mercia.name, 199), (warks.name, 99)]
+        assert store.con.execute(
+            "SELECT load_id, force_id, count(*) FROM police_uk_street GROUP BY ALL ORDER BY load_id").fetchall() \
+            == [(summaries[0]["load_id"], "west-mercia", 199), (summaries[1]["load_id"], "warwickshire", 99)]
+
+
+def test_a_bad_path_undoes_the_paths_given_with_it(sample: bytes, warwickshire: bytes, tmp_path: Path) -> None:
+    good = write(tmp_path / "good" / WEST_MERCIA_NAME, sample)
+    bad = write(tmp_path / "bad" / "2018-10-warwickshire-street.csv",
+                with_line(warwickshire, 61, lambda row: row + b",extra"))
+    with Store.open(tmp_path / "s.duckdb") as store:
+        before = fingerprint(store)
+
+        with pytest.raises(InputError) as caught:
+            ingest(store, [good, bad])
+
+        assert (caught.value.line, str(bad) in str(caught.value)) == (61, True)
+        assert fingerprint(store) == before
+
+
+def test_a_long_command_is_split_and_keeps_what_was_committed(
+    sample: bytes, warwickshire: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(police_uk, "BATCH_BYTES", len(sample))  # one path per transaction
+    good = write(tmp_path / "good" / WEST_MERCIA_NAME, sample)
+    bad = write(tmp_path / "bad" / "2018-10-warwickshire-street.csv",
+                with_line(warwickshire, 61, lambda row: row + b",extra"))
+    with Store.open(tmp_path / "s.duckdb") as store:
+        with pytest.raises(InputError):
+            ingest(store, [good, bad])
+
+        assert [ld["file_name"] for ld in store.loads()] == [good.name]
+        assert street_count(store) == 199
+
+
+def test_a_later_path_for_the_same_force_month_revises_the_earlier(sample: bytes, tmp_path: Path) -> None:
+    first = write(tmp_path / "first" / WEST_MERCIA_NAME, sample)
+    revised = write(tmp_path / "revised" / WEST_MERCIA_NAME, b"\n".join(sample.split(b"\n")[:150]) + b"\n")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summaries = ingest(store, [first, revised])
+
+        assert [s["rows"] for s in summaries] == [199, 149]
+        assert street_count(store, "west-mercia") == 149
+        (revision,) = store.revisions()
+        assert (revision["what"], revision["old_rows"], revision["new_rows"]) == ("2018-10 street", 199, 149)
+
+
+def test_the_same_file_twice_in_one_command_loads_once(sample: bytes, tmp_path: Path) -> None:
+    path = write(tmp_path / WEST_MERCIA_NAME, sample)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summaries = ingest(store, [path, path])
+
+        assert [s["status"] for s in summaries] == ["loaded", "unchanged"]
+        assert street_count(store) == 199
+        assert len(store.loads()) == 1
+
+
 # --- the whole real data set -------------------------------------------------------------
 
 def _rows_in(archive: Path) -> dict[date, int]:
@@ -506,7 +582,7 @@ def test_all_nine_monthly_archives(tmp_path: Path) -> None:
     assert sum(expected.values()) == 3_066_084
 
     with Store.open(tmp_path / "s.duckdb") as store:
-        summaries = [ingest_path(store, archive) for archive in ALL_MONTHS]
+        summaries = ingest(store, ALL_MONTHS)  # one command: one transaction, one INSERT
 
         assert [s["status"] for s in summaries] == ["loaded"] * 9
         assert street_count(store) == 3_066_084

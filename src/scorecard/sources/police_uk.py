@@ -531,8 +531,13 @@ def unchanged_members(store: Store, members: Iterable[Member]) -> set[tuple[str,
 # --- one command's paths --------------------------------------------------------------------
 
 #: Paths given together load in one transaction, up to this much CSV (override:
-#: SCORECARD_BATCH_BYTES); a longer command is split into transactions of about this size.
+#: SCORECARD_BATCH_BYTES); a longer command is split into transactions of about this size,
+#: which bounds the scratch space extraction needs.
 BATCH_BYTES = int(os.environ.get("SCORECARD_BATCH_BYTES", str(4 * 1024**3)))
+#: DuckDB's memory limit while loading (override: SCORECARD_INGEST_MEMORY).  Left at its
+#: default (80% of RAM) DuckDB holds on to what it reads: 1.1 GiB for 4 GiB of CSV, where
+#: 512 MB keeps that under 600 MiB at the same speed (docs/benchmarks.md).
+INGEST_MEMORY = os.environ.get("SCORECARD_INGEST_MEMORY", "512MB")
 
 
 def _check_no_repeats(batch: PoliceUkBatch) -> None:
@@ -600,7 +605,8 @@ def _load_group(store: Store, group: list[PoliceUkBatch],
     if not everything:
         return summaries
     scratch_root = os.environ.get("SCORECARD_SCRATCH") or None
-    with tempfile.TemporaryDirectory(prefix="scorecard-", dir=scratch_root) as scratch:
+    with tempfile.TemporaryDirectory(prefix="scorecard-", dir=scratch_root) as scratch, \
+            store.memory_limit(INGEST_MEMORY):
         extract(everything, Path(scratch), progress)
         with store.transaction():
             load_ids = []
