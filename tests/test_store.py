@@ -108,18 +108,22 @@ def test_a_failed_transaction_leaves_the_store_exactly_as_it_was(tmp_path: Path)
         assert fingerprint(store) == before
 
 
-def test_a_memory_limit_is_set_for_a_while_and_restored(tmp_path: Path) -> None:
+def test_settings_for_a_load_are_put_back(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.duckdb") as store:
-        setting = "SELECT current_setting('memory_limit')"
-        before = store.con.execute(setting).fetchall()
+        def setting(name: str) -> object:
+            return store.con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0]
 
-        with store.memory_limit("512MB"):
-            assert store.con.execute(setting).fetchall() == [("488.2 MiB",)]
+        before = setting("memory_limit")
 
-        assert store.con.execute(setting).fetchall() == before
-        with pytest.raises(StoreError, match="not a size"), store.memory_limit("1GB'; DROP TABLE loads; --"):
+        with store.loading(memory_limit="512MB", track_progress=True):
+            assert (setting("memory_limit"), setting("enable_progress_bar")) == ("488.2 MiB", True)
+            assert setting("enable_progress_bar_print") is False  # tracked, never printed
+
+        assert (setting("memory_limit"), setting("enable_progress_bar")) == (before, False)
+        with pytest.raises(StoreError, match="not a size"), \
+                store.loading(memory_limit="1GB'; DROP TABLE loads; --"):
             pass
-        assert store.con.execute(setting).fetchall() == before
+        assert setting("memory_limit") == before
 
 
 # --- a process killed mid-ingest -----------------------------------------------------------

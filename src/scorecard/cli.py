@@ -89,13 +89,15 @@ def ingest(
 
     def work() -> None:
         total = sum(_size(p) for p in paths)
+        shown = err.is_terminal and total >= 20_000_000
         with Store.open(store) as st, Progress(
             TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-            console=err, disable=not err.is_terminal or total < 20_000_000,
+            console=err, disable=not shown,
         ) as bar:
             task = bar.add_task("ingesting", total=total)
-            for summary in iter_ingest(st, paths, progress=lambda n: bar.advance(task, n)):
+            for summary in iter_ingest(st, paths, progress=(lambda n: bar.advance(task, n)) if shown else None):
                 _print_summary(summary)
+            bar.update(task, completed=total)
             out.print(f"store: {st.path}")
 
     _run(work)

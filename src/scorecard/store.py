@@ -232,16 +232,21 @@ class Store:
             self.con.execute("COMMIT")
 
     @contextmanager
-    def memory_limit(self, limit: str) -> Iterator[None]:
-        """DuckDB's memory limit set to ``limit`` (e.g. "512MB") for a while, then back to
-        DuckDB's default (the store never sets another)."""
-        if not _MEMORY_SIZE.fullmatch(limit.strip()):
-            raise StoreError(f"memory limit {limit!r} is not a size such as 512MB or 2GiB")
-        self.con.execute(f"SET memory_limit = '{limit.strip()}'")
+    def loading(self, *, memory_limit: str, track_progress: bool = False) -> Iterator[None]:
+        """Settings for a bulk load, put back afterwards: DuckDB's memory limit (e.g. "512MB"),
+        and progress tracking for ``query_progress`` (never printed).  Enter and leave it
+        outside any transaction: DuckDB refuses settings in a transaction that has failed."""
+        if not _MEMORY_SIZE.fullmatch(memory_limit.strip()):
+            raise StoreError(f"memory limit {memory_limit!r} is not a size such as 512MB or 2GiB")
+        self.con.execute(f"SET memory_limit = '{memory_limit.strip()}'")
+        if track_progress:
+            self.con.execute("SET enable_progress_bar_print = false")
+            self.con.execute("SET enable_progress_bar = true")
         try:
             yield
         finally:
             self.con.execute("RESET memory_limit")
+            self.con.execute("SET enable_progress_bar = false")
 
     def next_load_id(self) -> int:
         row = fetch_one(self.con, "SELECT nextval('load_ids')")

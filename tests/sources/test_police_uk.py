@@ -139,6 +139,19 @@ def test_an_archive_is_loaded_whole_and_its_provenance_recorded(tmp_path: Path) 
         assert {"metropolitan", "lancashire", "northumbria"}.isdisjoint({m[2] for m in members})
 
 
+def test_progress_is_reported_while_extracting_and_while_loading(tmp_path: Path) -> None:
+    steps: list[int] = []
+    with Store.open(tmp_path / "s.duckdb") as store:
+        ingest_path(store, OCTOBER, progress=steps.append)
+
+        assert store.con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
+    with zipfile.ZipFile(OCTOBER) as zf:
+        members = [i for i in zf.infolist() if i.filename.endswith(".csv")]
+    # Half of each member's compressed size as it is extracted, the other half as DuckDB loads it.
+    assert sum(steps) == sum(i.compress_size for i in members)
+    assert len(steps) > len(members)
+
+
 def test_loading_the_same_archive_again_changes_nothing(october: Store) -> None:
     before = fingerprint(october)
 

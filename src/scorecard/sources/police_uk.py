@@ -22,11 +22,13 @@ import os
 import re
 import struct
 import tempfile
+import threading
 import types
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -97,6 +99,11 @@ class Member:
     @property
     def key(self) -> tuple[str, str, date]:
         return (self.kind, self.force_id, self.month)
+
+    @property
+    def weight(self) -> int:
+        """Its share of the input's size (compressed, for an archive member): progress units."""
+        return self.info.compress_size if self.info is not None else self.size
 
 
 @dataclass
@@ -321,14 +328,17 @@ def _workers() -> int:
 
 
 def extract(members: list[Member], scratch: Path, progress: Callable[[int], None] | None = None) -> None:
-    """Extract and check ``members`` on a few threads; the first bad one, in order, is reported."""
+    """Extract and check ``members`` on a few threads; the first bad one, in order, is reported.
+
+    Progress counts half of each member's weight here and the other half as DuckDB loads it.
+    """
     with ThreadPoolExecutor(_workers()) as pool:
         futures = [pool.submit(_extract_member, m, scratch) for m in members]
         try:
             for m, fut in zip(members, futures, strict=True):
                 fut.result()
                 if progress:
-                    progress(m.size)
+                    progress(m.weight // 2)
         except BaseException:
             for fut in futures:
                 fut.cancel()
@@ -412,7 +422,38 @@ def _locate_bad_month(m: Member) -> InputError:
     return InputError(m.label, f"row is for month {row[1]!r} but the file name says {m.month:%Y-%m}", line)
 
 
-def _insert_rows(store: Store, members: list[Member]) -> None:
+@contextmanager
+def _reporting(store: Store, members: list[Member],
+               progress: Callable[[int], None] | None) -> Iterator[None]:
+    """Advance ``progress`` through the members' second halves as DuckDB reports its progress
+    on the statement running meanwhile (polled from a thread; see ``Store.loading``)."""
+    total = sum(m.weight - m.weight // 2 for m in members)
+    if progress is None:
+        yield
+        return
+    con, done, stop = store.con, 0, threading.Event()
+
+    def poll() -> None:
+        nonlocal done
+        while not stop.wait(0.2):
+            percent = con.query_progress()
+            if percent > 0:
+                target = min(total, int(total * percent / 100))
+                if target > done:
+                    progress(target - done)
+                    done = target
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        poller.join()
+    progress(total - done)
+
+
+def _insert_rows(store: Store, members: list[Member], progress: Callable[[int], None] | None = None) -> None:
     """One ``INSERT … read_csv`` per kind over every member of the command, each row tagged
     with its own member's load.
 
@@ -444,13 +485,14 @@ def _insert_rows(store: Store, members: list[Member]) -> None:
         month = (f"CASE WHEN {_MONTH_SOURCE[kind]} IS NOT DISTINCT FROM f.month_text THEN f.month "
                  f"ELSE error('{_MONTH_MISMATCH}' || f.member) END")
         try:
-            con.execute(
-                f"""INSERT INTO {table}
-                    SELECT f.load_id, f.force_id, {month}, {select}
-                    FROM read_csv(?, columns = ?, {_CSV_OPTIONS}, filename = true) r
-                    JOIN _members f ON r.filename = f.path""",
-                [[str(m.extracted) for m in ms], _columns(kind)],
-            )
+            with _reporting(store, ms, progress):
+                con.execute(
+                    f"""INSERT INTO {table}
+                        SELECT f.load_id, f.force_id, {month}, {select}
+                        FROM read_csv(?, columns = ?, {_CSV_OPTIONS}, filename = true) r
+                        JOIN _members f ON r.filename = f.path""",
+                    [[str(m.extracted) for m in ms], _columns(kind)],
+                )
         except duckdb.Error as exc:
             mismatch = _MONTH_MISMATCH_RE.search(str(exc))
             if mismatch:
@@ -606,7 +648,7 @@ def _load_group(store: Store, group: list[PoliceUkBatch],
         return summaries
     scratch_root = os.environ.get("SCORECARD_SCRATCH") or None
     with tempfile.TemporaryDirectory(prefix="scorecard-", dir=scratch_root) as scratch, \
-            store.memory_limit(INGEST_MEMORY):
+            store.loading(memory_limit=INGEST_MEMORY, track_progress=progress is not None):
         extract(everything, Path(scratch), progress)
         with store.transaction():
             load_ids = []
@@ -614,7 +656,7 @@ def _load_group(store: Store, group: list[PoliceUkBatch],
                 load_ids.append(store.next_load_id())
                 for m in p.members:
                     m.load_id = load_ids[-1]
-            _insert_rows(store, everything)
+            _insert_rows(store, everything, progress)
             _record_members(store, everything)
             replace_superseded(store, load_ids)
             for p, load_id in zip(pending, load_ids, strict=True):
