@@ -378,6 +378,38 @@ def test_a_bad_row_inside_an_archive_names_the_member(october: Store, sample: by
     assert err.line == 41
 
 
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED], ids=["deflated", "stored"])
+def test_a_bad_byte_far_into_a_large_member_is_found_on_its_line(
+    october: Store, tmp_path: Path, compression: int,
+) -> None:
+    # Members are inflated in pieces: the byte is in a later piece than the header.
+    whole = real_member(WEST_MERCIA)
+    lines = whole.split(b"\n")
+    line = max(i for i, row in enumerate(lines, start=1) if b"On or near" in row)
+    assert len(b"\n".join(lines[:line])) > police_uk.PIECE_BYTES
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w", compression) as zf:
+        zf.writestr(WEST_MERCIA, with_line(whole, line, lambda row: row.replace(b"On or near", b"On or n\xe9ar")))
+
+    err = refused(october, path)
+
+    assert (err.line, "0xe9" in err.problem) == (line, True)
+
+
+def test_a_large_member_whose_first_piece_is_blank_still_loads(tmp_path: Path) -> None:
+    whole = real_member(WEST_MERCIA)
+    header, rows = whole.split(b"\n", 1)
+    padded = header + b"\n" + b" " * (police_uk.PIECE_BYTES + 10) + b"\n" + rows
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(WEST_MERCIA, padded)
+    with Store.open(tmp_path / "s.duckdb") as store, pytest.raises(InputError) as caught:
+        ingest_path(store, path)
+
+    # Not refused as "no data rows": the blank line is a row of the wrong shape, found on its line.
+    assert (caught.value.line, caught.value.problem) == (2, "row has the wrong number of columns")
+
+
 @pytest.mark.parametrize("content", [b"", b"\n\n"], ids=["zero bytes", "blank lines"])
 def test_an_empty_file(october: Store, tmp_path: Path, content: bytes) -> None:
     path = write(tmp_path / WEST_MERCIA_NAME, content)

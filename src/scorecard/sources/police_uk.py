@@ -245,37 +245,57 @@ def _folder_digest(path: Path) -> str:
 
 # --- extraction and checks on raw bytes ---------------------------------------------------
 
-def _read_member_bytes(archive: Path, info: zipfile.ZipInfo, fh: Any) -> bytes:
-    """Inflate one member, checking its CRC; raw deflate through ISA-L when available."""
-    if info.compress_type == zipfile.ZIP_DEFLATED:
-        fh.seek(info.header_offset)
-        header = fh.read(30)
-        if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise InputError(archive, f"{info.filename}: archive is truncated or corrupt (bad local header)")
-        name_len, extra_len = struct.unpack("<HH", header[26:30])
-        fh.seek(info.header_offset + 30 + name_len + extra_len)
-        raw = fh.read(info.compress_size)
-        if len(raw) < info.compress_size:
-            raise InputError(archive, f"{info.filename}: archive is truncated")
+#: Members are inflated and written in pieces of this size: no buffer the size of a member
+#: (the Met's monthly file is 70 MB), and pieces small enough for the allocator to reuse.
+PIECE_BYTES = 1024 * 1024
+
+
+def _inflate_pieces(archive: Path, info: zipfile.ZipInfo, fh: Any) -> Iterator[bytes]:
+    """One member's bytes, piece by piece, then a check of its size and CRC; raw deflate
+    through ISA-L when available."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        yield from _stored_pieces(archive, info)
+        return
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise InputError(archive, f"{info.filename}: archive is truncated or corrupt (bad local header)")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    pending = fh.read(info.compress_size)
+    if len(pending) < info.compress_size:
+        raise InputError(archive, f"{info.filename}: archive is truncated")
+    inflater = _inflate_lib.decompressobj(-15)
+    crc = size = 0
+    while True:
         try:
-            # Never inflate more than the member declares: a forged size must not let a
-            # small archive fill memory before the size check below can refuse it.
-            data: bytes = _inflate_lib.decompressobj(-15).decompress(raw, info.file_size + 1)
+            piece: bytes = inflater.decompress(pending, PIECE_BYTES)
         except Exception as exc:
             raise InputError(archive, f"{info.filename}: corrupt compressed data ({exc})") from exc
-        if len(data) > info.file_size:
+        if not piece:
+            break
+        pending = inflater.unconsumed_tail
+        size += len(piece)
+        # Never inflate more than the member declares: a forged size must not let a
+        # small archive fill the disk before the CRC check could refuse it.
+        if size > info.file_size:
             raise InputError(archive, f"{info.filename}: inflates to more than the {info.file_size:,} bytes "
                                       "the archive declares for it; refusing it (a zip bomb?)")
-    else:
-        with zipfile.ZipFile(archive) as zf:
-            try:
-                data = zf.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise InputError(archive, f"{info.filename}: archive is truncated or corrupt "
-                                          f"({exc})") from exc
-    if len(data) != info.file_size or _inflate_lib.crc32(data) != info.CRC:
+        crc = _inflate_lib.crc32(piece, crc)
+        yield piece
+    if size != info.file_size or crc != info.CRC:
         raise InputError(archive, f"{info.filename}: archive is truncated or corrupt (CRC mismatch)")
-    return data
+
+
+def _stored_pieces(archive: Path, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member stored without compression (or another method): zipfile reads and checks it."""
+    try:
+        with zipfile.ZipFile(archive) as zf, zf.open(info) as member:
+            while piece := member.read(PIECE_BYTES):
+                yield piece
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        problem = "CRC mismatch" if "CRC" in str(exc) else str(exc)
+        raise InputError(archive, f"{info.filename}: archive is truncated or corrupt ({problem})") from exc
 
 
 _NOT_SPACE = re.compile(rb"\S")
@@ -314,11 +334,21 @@ def _extract_member(m: Member, scratch: Path) -> None:
         _check_text(m.label, m.source.read_bytes(), m.kind)
         m.extracted = m.source
         return
-    with m.source.open("rb") as fh:
-        data = _read_member_bytes(m.source, m.info, fh)
-    _check_text(m.label, data, m.kind)
     target = scratch / f"{m.index:06d}-{PurePosixPath(m.name).name}"
-    target.write_bytes(data)
+    head, ascii_only = b"", True
+    with m.source.open("rb") as fh, target.open("wb") as out:
+        for piece in _inflate_pieces(m.source, m.info, fh):  # size and CRC are checked before the text
+            head = head or piece
+            ascii_only = ascii_only and piece.isascii()
+            out.write(piece)
+    whole = len(head) == m.info.file_size
+    try:
+        # Published files are ASCII: then the first piece holds all a check needs to see.
+        _check_text(m.label, head if ascii_only else target.read_bytes(), m.kind)
+    except InputError:
+        if not ascii_only or whole:
+            raise
+        _check_text(m.label, target.read_bytes(), m.kind)  # a first piece of only blanks: look at it all
     m.extracted = target
 
 
