@@ -87,7 +87,9 @@ CREATE TABLE IF NOT EXISTS police_uk_street (
     load_id BIGINT NOT NULL,
     force_id VARCHAR NOT NULL,       -- from the file name: the force that published it
     month DATE NOT NULL,
-    crime_id VARCHAR,
+    -- A 64-hex-digit hash: DuckDB's dictionary/FSST compression barely shrinks it and was a
+    -- fifth of the load's CPU time (docs/benchmarks.md), so it is stored as it is.
+    crime_id VARCHAR USING COMPRESSION uncompressed,
     falls_within VARCHAR,
     longitude DOUBLE, latitude DOUBLE,
     location VARCHAR,
@@ -101,7 +103,7 @@ CREATE TABLE IF NOT EXISTS police_uk_outcomes (
     load_id BIGINT NOT NULL,
     force_id VARCHAR NOT NULL,
     month DATE NOT NULL,
-    crime_id VARCHAR,
+    crime_id VARCHAR USING COMPRESSION uncompressed,  -- as in police_uk_street
     falls_within VARCHAR,
     longitude DOUBLE, latitude DOUBLE,
     location VARCHAR,
