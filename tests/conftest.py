@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scorecard.catalogue.schema import Catalogue, load_catalogue
-from scorecard.ingest import ingest_path
+from scorecard.ingest import ingest, ingest_path
 from scorecard.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 DEMO = ROOT / "demo" / "data"
+OCTOBER = SHARED_DATA / "police-uk" / "2018-10.zip"
+
+
+def store_holding(tmp_path_factory: pytest.TempPathFactory, name: str, *paths: Path) -> Path:
+    """A store file with ``paths`` loaded: built once by a fixture, then copied by each test
+    that changes it (loading is the slow part)."""
+    path = tmp_path_factory.mktemp(name) / "store.duckdb"
+    with Store.open(path) as store:
+        ingest(store, list(paths))
+    return path
+
+
+def private_copy(template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A test's own copy of a template store, open for writing."""
+    path = tmp_path / "store.duckdb"
+    shutil.copyfile(template, path)
+    with Store.open(path) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def october_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the real October 2018 data.police.uk archive."""
+    return store_holding(tmp_path_factory, "october", OCTOBER)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from conftest import private_copy, store_holding
 from scorecard.catalogue.schema import load_catalogue
 from scorecard.cli import app
 from scorecard.errors import InputError, UnknownForce
@@ -73,19 +74,13 @@ def homicides(store: Store, force_id: str, period: str) -> Any:
 
 @pytest.fixture(scope="module")
 def prc_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("prc") / "store.duckdb"
-    with Store.open(path) as store:
-        ingest_path(store, PRC_PARQUET)
-    return path
+    return store_holding(tmp_path_factory, "prc", PRC_PARQUET)
 
 
 @pytest.fixture
 def prc(prc_template: Path, tmp_path: Path) -> Iterator[Store]:
     """A store holding the real Home Office parquet (a private copy for this test)."""
-    path = tmp_path / "store.duckdb"
-    shutil.copyfile(prc_template, path)
-    with Store.open(path) as store:
-        yield store
+    yield from private_copy(prc_template, tmp_path)
 
 
 def refused(store: Store, path: Path) -> InputError:

@@ -192,14 +192,6 @@ def killed(tmp_path: Path) -> Iterator[Any]:
             child.wait()
 
 
-@pytest.fixture(scope="module")
-def october_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("october") / "store.duckdb"
-    with Store.open(path) as store:
-        ingest_path(store, OCTOBER)
-    return path
-
-
 @needs_real_data
 def test_crime_ids_are_stored_without_compression(october_template: Path) -> None:
     """Compressing the 64-hex-digit IDs cost a fifth of the load's CPU for little space."""

@@ -9,7 +9,6 @@ file) with one thing wrong, so each test shows an analyst's mistake and the mess
 from __future__ import annotations
 
 import hashlib
-import shutil
 import struct
 import tracemalloc
 import zipfile
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from conftest import private_copy
 from scorecard.catalogue.schema import Measure, load_catalogue
 from scorecard.errors import InputError, UnknownForce
 from scorecard.ingest import ingest, ingest_path
@@ -78,21 +78,10 @@ def sample() -> bytes:
     return b"\n".join(real_member(WEST_MERCIA).split(b"\n")[:200]) + b"\n"
 
 
-@pytest.fixture(scope="module")
-def october_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("october") / "store.duckdb"
-    with Store.open(path) as store:
-        ingest_path(store, OCTOBER)
-    return path
-
-
 @pytest.fixture
 def october(october_template: Path, tmp_path: Path) -> Iterator[Store]:
     """A store holding the October 2018 archive (a private copy for this test)."""
-    path = tmp_path / "store.duckdb"
-    shutil.copyfile(october_template, path)
-    with Store.open(path) as store:
-        yield store
+    yield from private_copy(october_template, tmp_path)
 
 
 # --- loading a real archive ---------------------------------------------------------------
