@@ -65,3 +65,15 @@ def real_store(real_store_path: Path) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store every hostile-input case (tests/hostile) starts from: Home Office and ONS
+    tables, both local series, West Mercia's street crime for nine months and seven forces'
+    stop and search for December 2019, all as published."""
+    return store_holding(
+        tmp_path_factory, "hostile-template",
+        DEMO / "prc_pfa_long.parquet", DEMO / "policeforceareatablesyearendingjune2019.xlsx",
+        DEMO / "local-series-west-midlands.csv", DEMO / "local-series-west-mercia.csv",
+        DEMO / "west-mercia-street-sample.zip", SHARED_DATA / "police-uk" / "stop-and-search-2019-12.zip")

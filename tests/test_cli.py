@@ -56,7 +56,7 @@ def test_bad_period_is_one_clear_line_and_exit_2(real_store_path: Path) -> None:
 def test_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
     res = runner.invoke(app, ["results", "--store", str(tmp_path / "none.duckdb"), "--area", "all",
                               "--period", "2024"])
-    assert res.exit_code == 2 and "run `scorecard ingest` first" in res.output
+    assert res.exit_code == 4 and "run `scorecard ingest` first" in res.output
 
 
 def test_ingest_then_loads_then_unchanged(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_spc_on_a_real_series(tmp_path: Path) -> None:
     assert {"mean", "lpl", "upl", "point_type"} <= set(out["points"][0])
     assert out["points"][-1]["point_type"] == "special_cause_improvement"
     bad = runner.invoke(app, ["spc", str(tmp_path / "missing.csv")])
-    assert bad.exit_code == 2
+    assert bad.exit_code == 3  # a file that cannot be read is an input error
 
 
 def test_catalogue_check() -> None:

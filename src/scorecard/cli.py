@@ -2,8 +2,13 @@
 
 Each sub-command is a thin shell over one stage of the data flow (ingest → store →
 catalogue → results → output); it parses arguments, calls the stage and prints.  Errors
-we raise on purpose (``ScorecardError``) are shown as one clear line and exit code 2;
-anything else is a bug and keeps its traceback.
+we raise on purpose (``ScorecardError``) are shown as one clear line with the exit code of
+their kind (``scorecard.errors``: 2 usage, 3 a bad file, 4 the store, 5 a download).
+Anything else is a bug: one line says so, exit code 70, and the traceback goes to a file
+(or to the terminal with ``SCORECARD_DEBUG=1``).
+
+Everything printed may hold untrusted text (file and member names, cell values), so the
+consoles never interpret markup and every message passes through ``errors.printable``.
 """
 
 from __future__ import annotations
@@ -19,10 +24,19 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from scorecard import __version__
 from scorecard.areas import find_force, territorial_forces
-from scorecard.errors import ScorecardError
+from scorecard.errors import (
+    EXIT_DIFFERENCES,
+    EXIT_INTERRUPTED,
+    INTERNAL_ERROR,
+    InputError,
+    ScorecardError,
+    UsageError,
+    printable,
+)
 from scorecard.periods import parse as parse_period
 from scorecard.periods import parse_month
 from scorecard.store import Store, default_store_path
@@ -35,8 +49,9 @@ app = typer.Typer(help="Police data in, National Policing Priorities statements 
 catalogue_app = typer.Typer(help="Inspect and validate the measure catalogue.", no_args_is_help=True)
 app.add_typer(catalogue_app, name="catalogue")
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+# Markup and highlighting off: a path holding "[/]" or "[bold]" must print as it is.
+err = Console(stderr=True, soft_wrap=True, markup=False)
+out = Console(soft_wrap=True, markup=False)
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", envvar="SCORECARD_STORE",
                                                help="DuckDB store file (default: your user data directory).")]
@@ -54,11 +69,59 @@ def load_catalogue(path: Path | None) -> Catalogue:
 
 
 def _run(fn: Callable[[], T]) -> T:
+    """Run a command's work: our errors as one line with their exit code, bugs as exit 70."""
     try:
         return fn()
+    except (typer.Exit, typer.Abort):
+        raise
     except ScorecardError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-        raise typer.Exit(2) from None
+        _say_error(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _say_error("interrupted; nothing half-written was kept")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except RecursionError:
+        _say_error("input nested too deeply to read")
+        raise typer.Exit(INTERNAL_ERROR) from None
+    except Exception as exc:
+        _report_bug(exc)
+        raise typer.Exit(INTERNAL_ERROR) from None
+
+
+def _say_error(message: str) -> None:
+    text = Text("error: ", style="bold red")
+    text.append(printable(message))
+    err.print(text)
+
+
+def _report_bug(exc: BaseException) -> None:
+    """An exception we did not raise on purpose: a bug.  The analyst gets one line and where
+    the details are; ``SCORECARD_DEBUG=1`` prints the traceback instead."""
+    import os
+    import tempfile
+    import traceback
+
+    details = "".join(traceback.format_exception(exc))
+    if os.environ.get("SCORECARD_DEBUG"):
+        sys.stderr.write(details)
+        where = "above"
+    else:
+        fd, name = tempfile.mkstemp(prefix="scorecard-bug-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(details)
+        where = f"in {name}"
+    _say_error(f"internal error ({type(exc).__name__}: {exc}). This is a bug in scorecard, not in your "
+               f"data; the details are {where}. Nothing was stored.")
+
+
+def _say(message: object) -> None:
+    """One line of output, exactly as given, with control characters escaped."""
+    out.print(Text(printable(message)))
+
+
+def _add_row(table: Table, *cells: object) -> None:
+    """A table row that prints exactly what it holds (no markup, controls escaped)."""
+    table.add_row(*(Text(printable(c)) for c in cells))
 
 
 class Fmt(StrEnum):
@@ -76,7 +139,7 @@ class By(StrEnum):
 @app.command()
 def version() -> None:
     """Print the version."""
-    out.print(__version__)
+    _say(__version__)
 
 
 @app.command()
@@ -98,25 +161,31 @@ def ingest(
             for summary in iter_ingest(st, paths, progress=(lambda n: bar.advance(task, n)) if shown else None):
                 _print_summary(summary)
             bar.update(task, completed=total)
-            out.print(f"store: {st.path}")
+            _say(f"store: {st.path}")
 
     _run(work)
 
 
 def _size(p: Path) -> int:
-    if p.is_dir():
-        return sum(f.stat().st_size for f in p.rglob("*.csv"))
-    return p.stat().st_size if p.exists() else 0
+    """Bytes to read, for the progress bar only: 0 for anything that cannot be looked at."""
+    try:
+        if p.is_dir():
+            from scorecard.sources.police_uk import csv_files_under
+
+            return sum(f.stat().st_size for f in csv_files_under(p))
+        return p.stat().st_size if p.is_file() else 0
+    except (OSError, ScorecardError):
+        return 0
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
     if summary["status"] == "unchanged":
-        out.print(f"{summary['path']}: already loaded, nothing changed")
+        _say(f"{summary['path']}: already loaded, nothing changed")
         return
-    out.print(f"{summary['path']}: loaded {summary['rows']:,} rows as load #{summary['load_id']} "
-              f"({summary.get('covers', '')})", highlight=False)
+    _say(f"{summary['path']}: loaded {summary['rows']:,} rows as load #{summary['load_id']} "
+              f"({summary.get('covers', '')})")
     for w in summary.get("warnings", [])[:10]:
-        out.print(f"  warning: {w}", highlight=False)
+        _say(f"  warning: {w}")
 
 
 @app.command()
@@ -135,10 +204,10 @@ def fetch(
     def work() -> None:
         force_id = find_force(force)
         if force_id is None:
-            raise ScorecardError(f"unknown force {force!r}")
+            raise UsageError(f"unknown force {force!r}")
         wanted = [parse_month(m) for m in months]
         files = fetch_force_months(force_id, wanted, dest, base_url=base_url)
-        out.print(f"fetched {len(files)} file(s) into {dest}")
+        _say(f"fetched {len(files)} file(s) into {dest}")
         if load and files:
             with Store.open(store) as st:
                 for summary in iter_ingest(st, files):
@@ -170,7 +239,7 @@ def results(
         else:
             fid = find_force(area)
             if fid is None:
-                raise ScorecardError(f"unknown area {area!r}: give a force id or name, or 'all'")
+                raise UsageError(f"unknown area {area!r}: give a force id or name, or 'all'")
             force_ids = [fid]
         measures = [cat.measure(m) for m in measure] if measure else cat.measures
         with Store.open(store, read_only=True) as st:
@@ -211,14 +280,14 @@ def _print_table(rs: list[Any], label: str) -> None:
         if row["note"]:
             notes.append(f"[{len(notes) + 1}] {r.measure.title}, {r.area.name}: {row['note']}")
             status += f" [{len(notes)}]"
-        table.add_row(r.measure.title, r.area.name, show(row["value"]), show(row["baseline_value"]), change,
-                      format_signed_percent(row["change_pct_vs_previous"]),
-                      format_signed_percent(row["change_pct_vs_last_year"]),
-                      format_number(row["rate_per_1000"], 2), status)
-    wide = Console(width=max(out.width, 160), soft_wrap=True)
+        _add_row(table, r.measure.title, r.area.name, show(row["value"]), show(row["baseline_value"]), change,
+                 format_signed_percent(row["change_pct_vs_previous"]),
+                 format_signed_percent(row["change_pct_vs_last_year"]),
+                 format_number(row["rate_per_1000"], 2), status)
+    wide = Console(width=max(out.width, 160), soft_wrap=True, markup=False, highlight=False)
     wide.print(table)
     for n in notes:
-        wide.print(n, highlight=False)
+        wide.print(Text(printable(n)))
 
 
 @app.command()
@@ -231,11 +300,11 @@ def loads(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] 
         if fmt is Fmt.json:
             sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
             return
-        table = Table(title=f"Loads in {store or default_store_path()}")
+        table = Table(title=printable(f"Loads in {store or default_store_path()}"))
         for col in ("#", "file", "kind", "rows", "covers", "loaded at", "sha256"):
             table.add_column(col)
         for r in rows:
-            table.add_row(str(r["load_id"]), str(r["file_name"]), str(r["kind"]), f"{r['rows']:,}",
+            _add_row(table, str(r["load_id"]), str(r["file_name"]), str(r["kind"]), f"{r['rows']:,}",
                           str(r["covers"]), str(r["loaded_at"]), str(r["sha256"])[:12])
         out.print(table)
 
@@ -253,13 +322,13 @@ def revisions(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format
             sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
             return
         if not rows:
-            out.print("no revisions: nothing loaded has been replaced by a newer file")
+            _say("no revisions: nothing loaded has been replaced by a newer file")
             return
         table = Table(title="Revisions")
         for col in ("when", "dataset", "force", "what", "old load", "new load", "old total", "new total"):
             table.add_column(col)
         for r in rows:
-            table.add_row(str(r["revised_at"]), str(r["dataset"]), str(r["force_id"]), str(r["what"]),
+            _add_row(table, str(r["revised_at"]), str(r["dataset"]), str(r["force_id"]), str(r["what"]),
                           str(r["old_load_id"]), str(r["new_load_id"]), str(r["old_total"]), str(r["new_total"]))
         out.print(table)
 
@@ -300,7 +369,7 @@ def spc(
                 shift_length=shift_length, trend_length=trend_length)
             result = spc_mod.spc(series, options)
         except ValueError as exc:  # SpcError and bad dates
-            raise ScorecardError(f"{file}: {exc}") from exc
+            raise InputError(file, str(exc)) from exc
         rows = spc_mod.spc_rows(result)
         if fmt is Fmt.json:
             sys.stdout.write(json.dumps({"variation_icon": result.variation_icon,
@@ -336,17 +405,17 @@ def report(
         formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
         unknown = [f for f in formats if f not in RENDERERS]
         if unknown:
-            raise ScorecardError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(RENDERERS)}")
+            raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(RENDERERS)}")
         fid = find_force(area)
         if fid is None:
-            raise ScorecardError(f"unknown area {area!r}")
+            raise UsageError(f"unknown area {area!r}")
         cat = load_catalogue(catalogue)
         with Store.open(store, read_only=True) as st:
             model = build_report(st, cat, fid, parse_period(period),
                                  ReportConfig.load(config, commentary_dir=commentary))
         written = render_all(model, formats, out_dir)
         for path in written:
-            out.print(str(path), highlight=False)
+            _say(str(path))
 
     _run(work)
 
@@ -365,12 +434,12 @@ def verify(
         with Store.open(store, read_only=True) as st:
             diffs = verify_report(report_json, st, cat)
         if not diffs:
-            out.print(f"{report_json}: every figure agrees with the store")
+            _say(f"{report_json}: every figure agrees with the store")
             return
-        out.print(f"{report_json}: {len(diffs)} figure(s) differ from the store now:", highlight=False)
+        _say(f"{report_json}: {len(diffs)} figure(s) differ from the store now:")
         for d in diffs:
-            out.print(f"  {d}", highlight=False)
-        raise typer.Exit(1)
+            _say(f"  {d}")
+        raise typer.Exit(EXIT_DIFFERENCES)
 
     _run(work)
 
@@ -390,7 +459,7 @@ def check(
     def work() -> None:
         fid = find_force(area)
         if fid is None:
-            raise ScorecardError(f"unknown area {area!r}")
+            raise UsageError(f"unknown area {area!r}")
         cat = load_catalogue(catalogue)
         p = parse_period(period)
         with Store.open(store, read_only=True) as st:
@@ -407,11 +476,11 @@ def check(
                 problems.append(str(exc))
             problems.extend(cm.check_numbers(text, results, file=str(path)))
         if not problems:
-            out.print("commentary agrees with the data")
+            _say("commentary agrees with the data")
             return
         for pmsg in problems:
-            out.print(pmsg, highlight=False)
-        raise typer.Exit(1)
+            _say(pmsg)
+        raise typer.Exit(EXIT_DIFFERENCES)
 
     _run(work)
 
@@ -420,7 +489,7 @@ def check(
 def catalogue_check(catalogue: CatalogueOpt = None) -> None:
     """Validate the catalogue against its schema."""
     cat = _run(lambda: load_catalogue(catalogue))
-    out.print(f"catalogue {cat.version}: {len(cat.measures)} measures in {len(cat.priorities)} priorities, valid")
+    _say(f"catalogue {cat.version}: {len(cat.measures)} measures in {len(cat.priorities)} priorities, valid")
 
 
 @catalogue_app.command("list")
@@ -431,7 +500,7 @@ def catalogue_list(catalogue: CatalogueOpt = None) -> None:
     for col in ("id", "title", "priority", "role", "dataset", "unit", "direction"):
         table.add_column(col)
     for m in cat.measures:
-        table.add_row(m.id, m.title, m.priority, m.role, m.dataset, m.unit, m.direction)
+        _add_row(table, m.id, m.title, m.priority, m.role, m.dataset, m.unit, m.direction)
     out.print(table)
 
 

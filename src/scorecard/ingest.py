@@ -9,6 +9,7 @@ was before that transaction.
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -28,11 +29,17 @@ Progress = Callable[[int], None]
 
 def detect(path: Path) -> str:
     """The kind of input at ``path``: police_uk, home_office, ons, local_series."""
-    if not path.exists():
-        raise InputError(path, "no such file or folder")
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "no such file or folder") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot look at it: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
         return "police_uk"
-    if path.stat().st_size == 0:
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, "not a regular file (a pipe, device or socket): give a file or a folder")
+    if info.st_size == 0:
         raise InputError(path, "empty file", 1)
     suffix = path.suffix.lower()
     if suffix == ".zip" or (zipfile.is_zipfile(path) and suffix not in (".xlsx", ".ods", ".xlsm")):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from scorecard.errors import ScorecardError
+from scorecard.errors import UsageError
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -28,8 +28,12 @@ _MONTH_LOOKUP.update({name[:3].lower(): i + 1 for i, name in enumerate(MONTH_NAM
 _MONTH_LOOKUP["sept"] = 9
 
 
-class PeriodError(ScorecardError, ValueError):
-    """A period label that cannot be read, or a period that cannot exist."""
+class PeriodError(UsageError, ValueError):
+    """A period label that cannot be read, or a period that cannot exist.
+
+    A usage error when the label came from the command line; readers of files catch it
+    and raise an ``InputError`` naming the file and line.
+    """
 
 
 @dataclass(frozen=True, order=True)

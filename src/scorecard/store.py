@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import platformdirs
 
-from scorecard.errors import StoreError
+from scorecard.errors import StoreError, printable
 
 SCHEMA_VERSION = 1
 
@@ -152,6 +152,10 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None
     return rows[0] if rows else None
 
 
+def _first_line(exc: BaseException) -> str:
+    return printable(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+
+
 def default_store_path() -> Path:
     """``--store`` wins, then ``SCORECARD_STORE``, then the user's data directory."""
     env = os.environ.get("SCORECARD_STORE")
@@ -169,31 +173,77 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> Store:
+        """Open (or, for writing, create) the store at ``path``.
+
+        Every way this can fail — no store yet, a folder in the way, a file that is not a
+        DuckDB database or is truncated, a store locked by another process, one written by
+        a newer version, a folder that cannot be entered — is a ``StoreError`` naming the
+        path; nothing is created or changed when it fails.
+        """
         p = Path(path) if path is not None else default_store_path()
-        if read_only and not p.exists():
-            raise StoreError(f"no store at {p}: run `scorecard ingest` first (or pass --store)")
-        p.parent.mkdir(parents=True, exist_ok=True)
+        shown = printable(p)
+        try:
+            exists = p.exists()
+            if exists and not p.is_file():
+                raise StoreError(f"store {shown} is not a file (a folder or device is in the way)")
+            if read_only and not exists:
+                raise StoreError(f"no store at {shown}: run `scorecard ingest` first (or pass --store)")
+            if not exists:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot use {shown} as the store: {exc.strerror or exc}") from None
         try:
             con = duckdb.connect(str(p), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(f"cannot open store {p}: {exc}") from exc
-        con.execute("SET enable_progress_bar = false")
-        store = cls(p, con)
-        if not read_only:
-            store._migrate()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open store {shown}: {_first_line(exc)}") from None
+        try:
+            con.execute("SET enable_progress_bar = false")
+            store = cls(p, con)
+            if read_only:
+                store._check_schema()
+            else:
+                store._migrate()
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"store {shown} cannot be read (damaged, or not a scorecard store?): "
+                             f"{_first_line(exc)}") from None
+        except StoreError:
+            con.close()
+            raise
         return store
+
+    def _check_schema(self) -> None:
+        """A read-only store must be one of ours, from this version or an older one."""
+        names = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+        if "meta" not in names or "loads" not in names:
+            raise StoreError(f"{printable(self.path)} is a DuckDB file but not a scorecard store "
+                             "(no meta or loads table)")
+        row = fetch_one(self.con, "SELECT value FROM meta WHERE key = 'schema_version'")
+        if row is None or not str(row[0]).isdigit():
+            raise StoreError(f"{printable(self.path)} has no schema version: not a scorecard store")
+        if int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"store {printable(self.path)} was written by a newer version (schema {row[0]})")
 
     def _migrate(self) -> None:
         self.con.execute("BEGIN")
-        self.con.execute(SCHEMA)
-        row = fetch_one(self.con, "SELECT value FROM meta WHERE key = 'schema_version'")
-        if row is None:
-            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        elif int(row[0]) > SCHEMA_VERSION:
+        try:
+            names = {r[0] for r in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+            if names and "meta" not in names:
+                raise StoreError(f"{printable(self.path)} is a DuckDB file but not a scorecard store "
+                                 f"(it holds {', '.join(sorted(names)[:5])}); give another --store")
+            self.con.execute(SCHEMA)
+            row = fetch_one(self.con, "SELECT value FROM meta WHERE key = 'schema_version'")
+            if row is None:
+                self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            elif not str(row[0]).isdigit() or int(row[0]) > SCHEMA_VERSION:
+                raise StoreError(f"store {printable(self.path)} was written by a newer version "
+                                 f"(schema {printable(row[0])})")
+            self._load_reference_data()
+        except BaseException:
             self.con.execute("ROLLBACK")
-            self.con.close()
-            raise StoreError(f"store {self.path} was written by a newer version (schema {row[0]})")
-        self._load_reference_data()
+            raise
         self.con.execute("COMMIT")
 
     def _load_reference_data(self) -> None:
@@ -281,22 +331,21 @@ class Store:
              first_month, last_month, datetime.now().replace(microsecond=0), warnings],
         )
 
-    def fingerprint(self) -> dict[str, Any]:
-        """Everything a load could change, for checking a failed load left the store as it was:
-        row counts of every table, the bookkeeping rows, and stored figures per load."""
+    def fingerprint(self) -> dict[str, tuple[int, int]]:
+        """Every table's row count and an order-independent hash of all its rows.
+
+        For checking that a refused load left the store exactly as it was: any row added,
+        removed or changed in any table (figures, provenance, revisions, lookups) changes it.
+        """
         con = self.con
         tables = [r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
-        return {
-            "counts": {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables},
-            "loads": con.execute("SELECT * FROM loads ORDER BY load_id").fetchall(),
-            "load_members": con.execute("SELECT * FROM load_members ORDER BY ALL").fetchall(),
-            "revisions": con.execute("SELECT * FROM revisions ORDER BY ALL").fetchall(),
-            "observations": con.execute("SELECT load_id, dataset, count(*), sum(value) FROM observations "
-                                        "GROUP BY ALL ORDER BY ALL").fetchall(),
-            "street": con.execute("SELECT load_id, force_id, month, count(*) FROM police_uk_street "
-                                  "GROUP BY ALL ORDER BY ALL").fetchall(),
-        }
+        out: dict[str, tuple[int, int]] = {}
+        for t in tables:
+            sql = f'SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM "{t}" t'
+            count, digest = con.execute(sql).fetchall()[0]
+            out[t] = (int(count), int(digest))
+        return out
 
     def loads(self) -> list[dict[str, object]]:
         cur = self.con.execute(

@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from scorecard.errors import CatalogueError
+from scorecard.errors import CatalogueError, UsageError
 from scorecard.periods import Period, PeriodError, parse
 
 #: Datasets a measure can be counted from, and the columns its filter may use.
@@ -136,7 +136,7 @@ class Catalogue(_Strict):
         try:
             return self.by_id[measure_id]
         except KeyError:
-            raise CatalogueError(f"no measure {measure_id!r} in the catalogue") from None
+            raise UsageError(f"no measure {measure_id!r} in the catalogue") from None
 
     def baseline_for(self, measure: Measure) -> Period:
         return parse(measure.baseline or self.baseline)
@@ -156,11 +156,11 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
     try:
         text = Path(chosen).read_text("utf-8") if chosen else default_catalogue_text()
     except OSError as exc:
-        raise CatalogueError(f"cannot read catalogue {name}: {exc}") from exc
+        raise CatalogueError(name, f"cannot read the catalogue: {exc}") from exc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise CatalogueError(f"{name}: not valid YAML: {exc}") from exc
+        raise CatalogueError(name, f"not valid YAML: {exc}") from exc
     try:
         return Catalogue.model_validate(data)
     except ValidationError as exc:
@@ -172,7 +172,7 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
                 mid = measures[loc[1]].get("id", loc[1]) if loc[1] < len(measures) else loc[1]
                 loc = ["measure", mid, *loc[2:]]
             problems.append(f"{'.'.join(str(p) for p in loc)}: {err['msg']}")
-        raise CatalogueError(f"{name}: " + "; ".join(problems)) from None
+        raise CatalogueError(name, "; ".join(problems)) from None
 
 
 def json_schema() -> dict[str, object]:

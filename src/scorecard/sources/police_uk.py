@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import struct
 import tempfile
 import threading
@@ -225,6 +226,27 @@ def _discover_zip(path: Path) -> PoliceUkBatch:
         raise InputError(path, "archive holds no data.police.uk CSV files "
                                "(YYYY-MM/YYYY-MM-<force>-street.csv …)")
     return batch
+
+
+def csv_files_under(folder: Path, skipped: list[str] | None = None) -> list[Path]:
+    """The regular ``*.csv`` files under ``folder``, sorted, without following links to folders
+    (a link loop must not hang the walk).  Anything else named ``*.csv`` — a FIFO, a device,
+    a link to one, a dangling link — is never opened: it is listed in ``skipped``."""
+    found: list[Path] = []
+    for root, _dirs, files in os.walk(folder, followlinks=False):
+        for name in files:
+            if not name.lower().endswith(".csv"):
+                continue
+            path = Path(root) / name
+            try:
+                regular = stat.S_ISREG(path.stat().st_mode)
+            except OSError:
+                regular = False
+            if regular:
+                found.append(path)
+            elif skipped is not None:
+                skipped.append(f"{path}: not a regular file (a pipe, device or broken link); skipped")
+    return sorted(found)
 
 
 def _crc_of(path: Path) -> str:
