@@ -382,3 +382,61 @@ def test_the_command_line_reports_a_bad_file_in_one_line(tmp_path: Path) -> None
     assert "Traceback" not in result.output
     with Store.open(store) as opened:
         assert opened.loads() == []
+
+
+# --- a replacement never removes a figure without saying so ---------------------------------
+
+ONS_JUNE_2019 = DEMO / "policeforceareatablesyearendingjune2019.xlsx"
+
+
+def ons_without(tmp_path: Path, force_name: str, column_label: str) -> Path:
+    """The real ONS June 2019 workbook with one force's figure printed as ".." (not available)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(ONS_JUNE_2019)
+    sheet = wb["Table P1"]
+    header = [c.value for c in sheet[5]]
+    column = header.index(column_label) + 1
+    row = next(r[0].row for r in sheet.iter_rows(min_row=6) if r[1].value == force_name)
+    sheet.cell(row=row, column=column, value="..")
+    path = tmp_path / "ons-ye-jun-2019-corrected.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_replacement_that_no_longer_holds_a_figure_says_so(tmp_path: Path) -> None:
+    """West Midlands' residential burglary, YE Jun 2019, is 21,542 in Table P1 (the published
+    workbook, row 34); a corrected edition that prints ".." for it replaces the force's year,
+    so the figure leaves the store — on the command line and in revisions, never silently."""
+    with Store.open(tmp_path / "s.duckdb") as store:
+        ingest_path(store, ONS_JUNE_2019)
+        corrected = ons_without(tmp_path, "West Midlands", "Residential burglary5")
+        summary = ingest_path(store, corrected)
+        removed = [r for r in store.revisions() if "removed" in str(r["what"])]
+        held = store.con.execute(
+            "SELECT count(*) FROM observations WHERE force_id = 'west-midlands' AND series = 'residential_burglary'"
+        ).fetchall()[0][0]
+
+    assert summary["removed"] == [
+        "West Midlands, Residential burglary (YE Jun 2019, series residential_burglary) was 21,542 and is not "
+        "in this file: removed from the store (see `scorecard revisions`)"]
+    assert summary["warnings"][0] == summary["removed"][0]
+    [revision] = removed
+    assert (revision["force_id"], revision["old_total"], revision["new_rows"], revision["new_total"]) == (
+        "west-midlands", 21_542, 0, None)
+    assert revision["what"] == "YE Jun 2019, series residential_burglary: removed (not in the new file)"
+    assert held == 0
+
+
+def test_the_command_line_names_a_removed_figure(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--store", str(store), str(ONS_JUNE_2019)]).exit_code == 0
+    corrected = ons_without(tmp_path, "West Midlands", "Residential burglary5")
+
+    result = runner.invoke(app, ["ingest", "--store", str(store), str(corrected)])
+    listed = runner.invoke(app, ["revisions", "--store", str(store), "--format", "json"])
+
+    assert result.exit_code == 0, result.output
+    assert "Residential burglary (YE Jun 2019, series residential_burglary) was 21,542" in result.output
+    assert "removed (not in the new file)" in listed.stdout

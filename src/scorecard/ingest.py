@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from scorecard.errors import InputError
+from scorecard.numbers import format_number
 from scorecard.periods import FinancialQuarter, Month, MonthRange, RollingYear
 from scorecard.sources import police_uk
 from scorecard.sources.observations import OBSERVATION_SCHEMA, ParsedFile
@@ -141,6 +142,7 @@ def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int) -> 
             con.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [now, parsed.dataset, force, what, old_load, load_id, old_rows, new_rows,
                          old_total, new_total])
+        removed = _record_removed_figures(store, parsed, load_id, now, join_on)
         con.execute(f"""DELETE FROM observations o WHERE o.dataset = ? AND EXISTS (
                           SELECT 1 FROM _keys n WHERE {join_on})""", [parsed.dataset])
         con.execute("INSERT INTO observations SELECT * FROM _new")
@@ -152,7 +154,49 @@ def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int) -> 
         con.execute("DROP TABLE _new")
         con.execute("DROP TABLE _keys")
     return {"path": parsed.path, "status": "loaded", "load_id": load_id, "rows": table.num_rows,
-            "covers": parsed.covers, "warnings": list(parsed.warnings)}
+            "covers": parsed.covers, "removed": removed, "warnings": [*removed, *parsed.warnings]}
+
+
+#: At most this many removed figures are listed one by one in a load's summary; all are in revisions.
+_REMOVED_LISTED = 20
+
+
+def _record_removed_figures(store: Store, parsed: ParsedFile, load_id: int, now: datetime,
+                            join_on: str) -> list[str]:
+    """Figures the store holds that this file replaces but no longer contains: each one is
+    written to ``revisions`` (new rows 0, new total empty) and named in the summary.
+
+    A file replaces what it covers (its ``replace_key``: an ONS edition replaces the force's
+    whole year), so a series missing from a corrected file would otherwise vanish from the
+    store without a word — and from every statement built after it.
+    """
+    con = store.con
+    rows = con.execute(
+        f"""SELECT o.force_id, o.area_type, o.area_code, o.area_name, o.series, any_value(o.series_label),
+                   o.first_month, o.last_month, o.load_id, count(*), sum(o.value)
+            FROM observations o JOIN _keys n ON o.dataset = ? AND {join_on}
+            WHERE NOT EXISTS (
+                SELECT 1 FROM _new x
+                WHERE x.force_id = o.force_id AND x.area_type = o.area_type AND x.area_code = o.area_code
+                  AND x.series = o.series AND x.first_month = o.first_month AND x.last_month = o.last_month)
+            GROUP BY ALL ORDER BY ALL""",
+        [parsed.dataset],
+    ).fetchall()
+    messages: list[str] = []
+    for force_id, area_type, area_code, area_name, series, label, first, last, old_load, n, total in rows:
+        what = _describe_key(("first_month", "last_month", "area_type", "area_code", "series"),
+                             (first, last, area_type, area_code, series))
+        con.execute("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, NULL)",
+                    [now, parsed.dataset, force_id, f"{what}: removed (not in the new file)", old_load, load_id,
+                     n, total])
+        if len(messages) < _REMOVED_LISTED:
+            shown = format_number(total, 0 if total is None or float(total).is_integer() else 1)
+            messages.append(f"{area_name}, {label} ({what}) was {shown} and is not in this file: "
+                            "removed from the store (see `scorecard revisions`)")
+    if len(rows) > _REMOVED_LISTED:
+        messages.append(f"… and {len(rows) - _REMOVED_LISTED} more figures removed; `scorecard revisions` "
+                        "lists them all")
+    return messages
 
 
 def _same(a: float | None, b: float | None) -> bool:
