@@ -410,9 +410,10 @@ def report(
         if fid is None:
             raise UsageError(f"unknown area {area!r}")
         cat = load_catalogue(catalogue)
+        p = parse_period(period)
+        settings = ReportConfig.load(config, catalogue=cat, commentary_dir=commentary)
         with Store.open(store, read_only=True) as st:
-            model = build_report(st, cat, fid, parse_period(period),
-                                 ReportConfig.load(config, commentary_dir=commentary))
+            model = build_report(st, cat, fid, p, settings)
         written = render_all(model, formats, out_dir)
         for path in written:
             _say(str(path))
@@ -462,6 +463,7 @@ def check(
             raise UsageError(f"unknown area {area!r}")
         cat = load_catalogue(catalogue)
         p = parse_period(period)
+        cm.check_folder(commentary, [pr.id for pr in cat.priorities])
         with Store.open(store, read_only=True) as st:
             results = {r.measure.id: r for r in ResultsEngine(st, cat).compute(cat.measures, p, force_ids=[fid])}
         problems: list[str] = []
@@ -469,7 +471,7 @@ def check(
             path = cm.find_file(commentary, fid, p, pr.id)
             if path is None:
                 continue
-            text = path.read_text("utf-8")
+            text = cm.read_text(path)
             try:
                 cm.resolve(text, results, file=str(path))
             except ScorecardError as exc:
@@ -489,14 +491,15 @@ def check(
 def catalogue_check(catalogue: CatalogueOpt = None) -> None:
     """Validate the catalogue against its schema."""
     cat = _run(lambda: load_catalogue(catalogue))
-    _say(f"catalogue {cat.version}: {len(cat.measures)} measures in {len(cat.priorities)} priorities, valid")
+    name = catalogue or "the built-in catalogue"
+    _say(f"{name}: catalogue {cat.version}, {len(cat.measures)} measures in {len(cat.priorities)} priorities, valid")
 
 
 @catalogue_app.command("list")
 def catalogue_list(catalogue: CatalogueOpt = None) -> None:
     """List every measure with its priority, dataset and direction."""
     cat = _run(lambda: load_catalogue(catalogue))
-    table = Table(title=f"Measure catalogue {cat.version} (baseline {cat.baseline})")
+    table = Table(title=Text(printable(f"Measure catalogue {cat.version} (baseline {cat.baseline})")))
     for col in ("id", "title", "priority", "role", "dataset", "unit", "direction"):
         table.add_column(col)
     for m in cat.measures:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from scorecard.catalogue.schema import Catalogue
 from scorecard.cli import app
-from scorecard.errors import InputError
+from scorecard.errors import ConfigError, InputError
 from scorecard.ingest import ingest_path
 from scorecard.periods import parse
 from scorecard.report.build import ReportConfig, build_report, judge
@@ -18,6 +18,7 @@ from scorecard.report.data import figures_rows, report_json, scorecard_rows
 from scorecard.store import Store
 
 runner = CliRunner()
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "demo" / "report.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +74,68 @@ def test_json_and_csv_carry_every_figure_with_provenance(wm_report) -> None:  # 
     assert {"status", "variation_type", "assurance_type"} <= set(scorecard_rows(wm_report)[0])
 
 
-def test_applicability_is_configurable(tmp_path: Path) -> None:
+def test_applicability_is_configurable(tmp_path: Path, catalogue: Catalogue) -> None:
     cfg = tmp_path / "report.yaml"
     cfg.write_text("applicability:\n  fraud_cyber:\n    applicable: false\n    reason: Led regionally\n")
-    config = ReportConfig.load(cfg)
+    config = ReportConfig.load(cfg, catalogue=catalogue)
     assert not config.applicability["fraud_cyber"].applicable
     cfg.write_text("applicability:\n  fraud_cyber: yes\n")
-    with pytest.raises(InputError, match="applicable"):
-        ReportConfig.load(cfg)
+    with pytest.raises(ConfigError, match="expected a mapping of keys, found the boolean true") as info:
+        ReportConfig.load(cfg, catalogue=catalogue)
+    assert (info.value.where, info.value.line) == ("key applicability.fraud_cyber", 2)
+
+
+def test_the_demo_configuration_loads(catalogue: Catalogue) -> None:
+    config = ReportConfig.load(DEMO_CONFIG, catalogue=catalogue)
+    assert config.notes and config.notes[0].startswith("Demonstration data")
+    assert (config.similar_threshold_pct, config.scorecard_measures, config.commentary_dir) == (5.0, None, None)
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "report.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "line", "says"),
+    [
+        # Issue 7: a quoted "false" was read as true and the priority published as applicable.
+        ('applicability:\n  fraud_cyber:\n    applicable: "false"\n    reason: Led regionally\n',
+         "applicability.fraud_cyber.applicable", 3, "found the text 'false': write true or false without quotes"),
+        ("similar_treshold_pct: 10\n", "similar_treshold_pct", 1, "did you mean 'similar_threshold_pct'"),
+        ("similar_threshold_pct: five\n", "similar_threshold_pct", 1, "expected a number, found the text 'five'"),
+        ("similar_threshold_pct: -1\n", "similar_threshold_pct", 1, "greater than or equal to 0"),
+        ("applicability:\n  fraud_cyber:\n    applicable: false\n", "applicability.fraud_cyber.reason", 2,
+         "required key missing"),
+        ("applicability:\n  fraud_cybre:\n    applicable: false\n    reason: Led regionally\n",
+         "applicability.fraud_cybre", 2, "no priority 'fraud_cybre' in the catalogue (did you mean 'fraud_cyber'?)"),
+        ("scorecard_measures: [homicide, burglery]\n", "scorecard_measures[1]", 1,
+         "no measure 'burglery' in the catalogue (did you mean 'burglary'?)"),
+        ("scorecard_measures: [homicide, homicide]\n", "scorecard_measures[1]", 1, "listed twice"),
+        ("scorecard_measures: []\n", "scorecard_measures", 1, "at least 1 item"),
+        ("title: National statement\ntitle: Another\n", "title", 2, "'title' appears twice, on lines 1 and 2"),
+        ("commentary_dir: nowhere\n", "commentary_dir", 1, "is not a folder"),
+    ],
+)
+def test_a_configuration_mistake_names_its_key_and_line(tmp_path: Path, catalogue: Catalogue, text: str,
+                                                        where: str, line: int, says: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        ReportConfig.load(_config(tmp_path, text), catalogue=catalogue)
+    assert (info.value.where, info.value.line) == (f"key {where}", line)
+    assert says in info.value.problem
+
+
+def test_commentary_dir_is_read_beside_the_configuration(tmp_path: Path, catalogue: Catalogue) -> None:
+    root = _commentary(tmp_path, "Burglary fell.\n")
+    config = ReportConfig.load(_config(tmp_path, "commentary_dir: commentary\n"), catalogue=catalogue)
+    assert config.commentary_dir == root
+    assert ReportConfig.load(None, catalogue=catalogue, commentary_dir=root).commentary_dir == root
+
+
+def test_a_missing_commentary_folder_is_an_error(tmp_path: Path, catalogue: Catalogue) -> None:
+    with pytest.raises(ConfigError, match="no such file or folder"):
+        ReportConfig.load(None, catalogue=catalogue, commentary_dir=tmp_path / "commentry")
 
 
 def _commentary(tmp_path: Path, text: str) -> Path:

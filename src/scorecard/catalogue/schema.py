@@ -2,8 +2,11 @@
 
 Measures are data: each one names the dataset it is counted from and a filter on that
 dataset's columns, so a force adds a local KPI by adding a few lines of YAML.  The schema
-is strict (unknown keys are errors) because a misspelt ``direction`` or filter column
-would otherwise silently change a published figure.
+is strict because a mistake would otherwise silently change a published figure: unknown
+keys, a key written twice, a value of the wrong type (``"5"`` for a number), an unknown
+priority, dataset or filter column, and a measure id used twice are all errors naming the
+key and its line.  The file is read by ``scorecard.config_files`` (bounded size and depth,
+no YAML aliases), the one reader every configuration file goes through.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from scorecard import config_files
+from scorecard.config_files import KeyProblem
 from scorecard.errors import CatalogueError, UsageError
 from scorecard.periods import Period, PeriodError, parse
 
@@ -37,7 +41,9 @@ Role = Literal["national", "proxy", "context", "local"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors and nothing is coerced: ``"5"`` is not a number, ``"false"`` not a boolean."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class NationalMetric(_Strict):
@@ -90,7 +96,7 @@ class Measure(_Strict):
     @classmethod
     def _known_dataset(cls, v: str) -> str:
         if v not in DATASETS:
-            raise ValueError(f"unknown dataset {v!r}; known: {', '.join(DATASETS)}")
+            raise ValueError(f"unknown dataset {v!r}{config_files.suggest(v, DATASETS)}; known: {', '.join(DATASETS)}")
         return v
 
     @model_validator(mode="after")
@@ -98,34 +104,46 @@ class Measure(_Strict):
         allowed = DATASETS[self.dataset]
         for col, values in self.filter.items():
             if col not in allowed:
-                raise ValueError(f"filter column {col!r} is not a column of {self.dataset} (use {', '.join(allowed)})")
+                raise KeyProblem(("filter", col), f"filter column {col!r} is not a column of {self.dataset}"
+                                                  f"{config_files.suggest(col, allowed)}; use {', '.join(allowed)}")
             if not values:
-                raise ValueError(f"filter {col!r} lists no values")
+                raise KeyProblem(("filter", col), f"filter {col!r} lists no values")
         if self.baseline is not None:
             try:
                 parse(self.baseline)
             except PeriodError as exc:
-                raise ValueError(f"baseline: {exc}") from exc
+                raise KeyProblem(("baseline",), f"baseline: {exc}") from exc
         return self
 
 
 class Catalogue(_Strict):
-    version: str
+    version: str = Field(min_length=1)
     baseline: str = "YE Jun 2019"
-    priorities: list[Priority]
-    measures: list[Measure]
+    priorities: list[Priority] = Field(min_length=1)
+    measures: list[Measure] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _references(self) -> Catalogue:
-        parse(self.baseline)
-        ids = [p.id for p in self.priorities]
-        seen: set[str] = set()
-        for m in self.measures:
-            if m.priority not in ids:
-                raise ValueError(f"measure {m.id!r}: unknown priority {m.priority!r} (known: {', '.join(ids)})")
-            if m.id in seen:
-                raise ValueError(f"measure id {m.id!r} appears twice")
-            seen.add(m.id)
+        try:
+            parse(self.baseline)
+        except PeriodError as exc:
+            raise KeyProblem(("baseline",), f"baseline: {exc}") from exc
+        first_priority: dict[str, int] = {}
+        for i, p in enumerate(self.priorities):
+            if p.id in first_priority:
+                raise KeyProblem(("priorities", i, "id"), f"priority id {p.id!r} appears twice "
+                                                          f"(priorities[{first_priority[p.id]}] and [{i}])")
+            first_priority[p.id] = i
+        first_measure: dict[str, int] = {}
+        for i, m in enumerate(self.measures):
+            if m.priority not in first_priority:
+                raise KeyProblem(("measures", i, "priority"),
+                                 f"unknown priority {m.priority!r}{config_files.suggest(m.priority, first_priority)}"
+                                 f"; known: {', '.join(first_priority)}")
+            if m.id in first_measure:
+                raise KeyProblem(("measures", i, "id"), f"measure id {m.id!r} appears twice "
+                                                        f"(measures[{first_measure[m.id]}] and [{i}])")
+            first_measure[m.id] = i
         return self
 
     @cached_property
@@ -133,10 +151,13 @@ class Catalogue(_Strict):
         return {m.id: m for m in self.measures}
 
     def measure(self, measure_id: str) -> Measure:
+        """The measure with this id; an unknown id (a command-line mistake) suggests the closest."""
         try:
             return self.by_id[measure_id]
         except KeyError:
-            raise UsageError(f"no measure {measure_id!r} in the catalogue") from None
+            hint = config_files.suggest(measure_id, self.by_id)
+            raise UsageError(f"no measure {measure_id!r} in the catalogue{hint}; "
+                             "`scorecard catalogue list` shows every measure") from None
 
     def baseline_for(self, measure: Measure) -> Period:
         return parse(measure.baseline or self.baseline)
@@ -150,29 +171,22 @@ def default_catalogue_text() -> str:
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
-    """The packaged catalogue, or ``path`` / ``SCORECARD_CATALOGUE`` when given."""
+    """The packaged catalogue, or ``path`` / ``SCORECARD_CATALOGUE`` when given.
+
+    Every problem is a ``CatalogueError`` naming the file, key and line.
+    """
     chosen = path or os.environ.get("SCORECARD_CATALOGUE")
-    name = str(chosen) if chosen else "measures.yaml (built in)"
-    try:
-        text = Path(chosen).read_text("utf-8") if chosen else default_catalogue_text()
-    except OSError as exc:
-        raise CatalogueError(name, f"cannot read the catalogue: {exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CatalogueError(name, f"not valid YAML: {exc}") from exc
-    try:
-        return Catalogue.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = list(err["loc"])
-            if len(loc) >= 2 and loc[0] == "measures" and isinstance(loc[1], int):
-                measures = data.get("measures", []) if isinstance(data, dict) else []
-                mid = measures[loc[1]].get("id", loc[1]) if loc[1] < len(measures) else loc[1]
-                loc = ["measure", mid, *loc[2:]]
-            problems.append(f"{'.'.join(str(p) for p in loc)}: {err['msg']}")
-        raise CatalogueError(name, "; ".join(problems)) from None
+    if chosen:
+        doc = config_files.load_yaml(Path(chosen), what="catalogue", error=CatalogueError)
+    else:
+        doc = config_files.parse_yaml(default_catalogue_text(), "measures.yaml (built in)", what="catalogue",
+                                      error=CatalogueError)
+    return parse_catalogue(doc)
+
+
+def parse_catalogue(doc: config_files.Document) -> Catalogue:
+    """A catalogue from a document already read by ``config_files``."""
+    return config_files.validate(Catalogue, doc, error=CatalogueError)
 
 
 def json_schema() -> dict[str, object]:

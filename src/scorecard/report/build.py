@@ -8,19 +8,14 @@ on each series, and resolves analysts' commentary; it formats nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import Any
-
-import yaml
 
 from scorecard import __version__, spc
 from scorecard.areas import force
 from scorecard.catalogue.schema import Catalogue, Measure
-from scorecard.errors import InputError
 from scorecard.periods import FinancialQuarter, Month, Period
 from scorecard.report import commentary as commentary_mod
+from scorecard.report.config import ReportConfig as ReportConfig  # re-exported: read from here by callers
 from scorecard.report.model import (
     Applicability,
     Caveat,
@@ -47,43 +42,6 @@ STATUS_RULES = {
     "rounding": "Figures are computed unrounded; percentages are rounded once, when shown, half away from zero.",
     "spc": "Variation and assurance follow NHS England's Making Data Count (XmR, four rules, 7-point runs).",
 }
-
-
-@dataclass(frozen=True)
-class ReportConfig:
-    """Per-area choices a PCC office makes; read from YAML (see docs/report-config.md)."""
-
-    applicability: dict[str, Applicability] = field(default_factory=dict)
-    similar_threshold_pct: float = 5.0
-    similar_threshold_points: float = 2.0
-    scorecard_measures: tuple[str, ...] | None = None
-    commentary_dir: Path | None = None
-    title: str | None = None
-    notes: tuple[str, ...] = ()  # paragraphs added to the introduction, e.g. where figures came from
-
-    @classmethod
-    def load(cls, path: Path | None, *, commentary_dir: Path | None = None) -> ReportConfig:
-        if path is None:
-            return cls(commentary_dir=commentary_dir)
-        try:
-            data: dict[str, Any] = yaml.safe_load(path.read_text("utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise InputError(path, f"cannot read report configuration: {exc}") from exc
-        applicability = {}
-        for pid, spec in (data.get("applicability") or {}).items():
-            if not isinstance(spec, dict) or "applicable" not in spec:
-                raise InputError(path, f"applicability.{pid} needs 'applicable: true|false' and a 'reason'")
-            applicability[pid] = Applicability(bool(spec["applicable"]), str(spec.get("reason", "")))
-        measures = data.get("scorecard_measures")
-        return cls(
-            applicability=applicability,
-            similar_threshold_pct=float(data.get("similar_threshold_pct", 5.0)),
-            similar_threshold_points=float(data.get("similar_threshold_points", 2.0)),
-            scorecard_measures=tuple(measures) if measures else None,
-            commentary_dir=commentary_dir or (Path(data["commentary_dir"]) if data.get("commentary_dir") else None),
-            title=data.get("title"),
-            notes=tuple(str(n) for n in (data.get("notes") or [])),
-        )
 
 
 DEFAULT_REASON = ("Assessed as applicable: the priority applies in every police force area and is reflected in "

@@ -3,21 +3,33 @@
 A commentary written as "burglary fell by {burglary.change_pct_abs}%" can never disagree
 with the table beside it: the reference is filled from the same results.  Files live at
 ``DIR/<force>/<period>/<priority>.md`` (period as in "2024-25-Q1"), falling back to
-``DIR/<force>/<priority>.md``.  The text is untrusted and is escaped or sanitised by each
-renderer; here it is only read and its references resolved.
+``DIR/<force>/<priority>.md``.
+
+The folder is read strictly (``check_folder``), because a file that is never read is a
+commentary that silently goes unpublished: every file and folder in it must be a force id,
+a period that reads back to the same name, or a known priority's ``.md`` file; names that
+start with a dot (``.git``, ``.DS_Store``) are left alone.  Nothing but regular files is
+opened, each at most ``MAX_BYTES``, as UTF-8 text without control characters.  The text is
+untrusted and is escaped or sanitised by each renderer; here it is only read and its
+references resolved.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Collection, Iterator
 from functools import partial
+from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scorecard.errors import InputError
+from scorecard import config_files
+from scorecard.areas import find_force, forces
+from scorecard.errors import ConfigError, InputError
 from scorecard.numbers import format_number, round_half_away
-from scorecard.periods import Period
+from scorecard.periods import Period, PeriodError, parse
 from scorecard.report.model import Commentary
 
 if TYPE_CHECKING:
@@ -40,8 +52,47 @@ FIELDS = {
 }
 
 
+#: Largest commentary file: a priority's commentary is a few paragraphs (a few KB); 256 KiB
+#: is a short book, so anything larger is the wrong file.
+MAX_BYTES = 256 * 1024
+
+#: Most entries looked at in one commentary folder (43 forces x many periods x 6 priorities
+#: is a few thousand); a folder holding more is not a commentary folder.
+MAX_ENTRIES = 20_000
+
+
 def period_slug(period: Period) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", period.label).strip("-")
+
+
+def period_from_slug(slug: str) -> Period | None:
+    """The period whose folder name is ``slug`` ("2024-25-Q1" → 2024-25 Q1), or None.
+
+    A slug has lost its spaces, so each hyphen is tried as a hyphen and as a space; only a
+    period whose own slug is ``slug`` again counts, so "2024-25-q1" is not 2024-25 Q1 (its
+    folder would never be found).
+    """
+    return next((p for p in _readings(slug) if period_slug(p) == slug), None)
+
+
+def _readings(name: str) -> Iterator[Period]:
+    """Every period ``name`` reads as when each hyphen is taken as a hyphen or a space."""
+    parts = name.split("-")
+    if not name or len(parts) > 8:
+        return
+    for separators in product("- ", repeat=len(parts) - 1):
+        label = parts[0] + "".join(sep + part for sep, part in zip(separators, parts[1:], strict=True))
+        try:
+            yield parse(label)
+        except PeriodError:
+            continue
+
+
+def _near_period(name: str) -> str:
+    """" (did you mean '2024-25-Q1'?)" when ``name`` is another spelling of a period's folder."""
+    hyphenated = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")
+    found = next(_readings(hyphenated), None)
+    return f" (did you mean '{period_slug(found)}'?)" if found is not None else ""
 
 
 def find_file(directory: Path | None, force_id: str, period: Period, priority_id: str) -> Path | None:
@@ -52,6 +103,93 @@ def find_file(directory: Path | None, force_id: str, period: Period, priority_id
         if candidate.is_file():
             return candidate
     return None
+
+
+def check_folder(directory: Path, priority_ids: Collection[str]) -> None:
+    """Refuse a commentary folder holding anything that matches no force, period or priority.
+
+    Only names and ``stat`` results are looked at; no file is opened.  The first problem, in
+    name order, is a ``ConfigError`` naming the file or folder and what it should be.
+    """
+    if _kind_of(directory, "the commentary folder") != "folder":
+        raise ConfigError(directory, "not a folder: --commentary and commentary_dir name a folder of "
+                                     "<force>/<period>/<priority>.md files")
+    seen = 0
+    for force_entry, kind in _entries(directory):
+        seen += 1
+        if kind != "folder":
+            raise ConfigError(force_entry, "not a folder: the commentary folder holds one folder per force "
+                                           "(<force>/<priority>.md or <force>/<period>/<priority>.md)")
+        _check_force_name(force_entry)
+        for entry, entry_kind in _entries(force_entry):
+            seen += 1
+            if entry_kind == "folder":
+                _check_period_name(entry)
+                for leaf, leaf_kind in _entries(entry):
+                    seen += 1
+                    if leaf_kind == "folder":
+                        raise ConfigError(leaf, "a folder inside a period folder: commentary is "
+                                                "<force>/<period>/<priority>.md")
+                    _check_priority_file(leaf, leaf_kind, priority_ids)
+            else:
+                _check_priority_file(entry, entry_kind, priority_ids)
+            if seen > MAX_ENTRIES:
+                raise ConfigError(directory, f"holds more than {MAX_ENTRIES:,} files and folders: "
+                                             "is this the commentary folder?")
+
+
+def _kind_of(path: Path, what: str) -> str:
+    """"folder", "file" (regular) or "other", following links; a broken link is an error."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ConfigError(path, f"no such file or folder ({what})") from None
+    except OSError as exc:
+        raise ConfigError(path, f"cannot look at {what}: {exc.strerror or exc}") from None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+
+
+def _entries(folder: Path) -> list[tuple[Path, str]]:
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in it if not e.name.startswith("."))
+    except OSError as exc:
+        raise ConfigError(folder, f"cannot list the commentary folder: {exc.strerror or exc}") from None
+    if len(names) > MAX_ENTRIES:
+        raise ConfigError(folder, f"holds more than {MAX_ENTRIES:,} files and folders: is this the commentary folder?")
+    return [(folder / n, _kind_of(folder / n, "a commentary file")) for n in names]
+
+
+def _check_force_name(folder: Path) -> None:
+    name = folder.name
+    if name in forces():
+        return
+    found = find_force(name)
+    hint = f" (did you mean '{found}'?)" if found else config_files.suggest(name, forces())
+    raise ConfigError(folder, f"not a force id{hint}: commentary folders are named by force id, e.g. west-mercia")
+
+
+def _check_period_name(folder: Path) -> None:
+    if period_from_slug(folder.name) is None:
+        raise ConfigError(folder, f"not a period{_near_period(folder.name)}: period folders are named like "
+                                  "2024-25-Q1, 2024-25, YE-Jun-2019 or Jan-2024")
+
+
+def _check_priority_file(path: Path, kind: str, priority_ids: Collection[str]) -> None:
+    if path.suffix != ".md":
+        raise ConfigError(path, f"not a commentary file: commentary files are <priority>.md, "
+                                f"one of {config_files.listed(sorted(priority_ids))}")
+    if path.stem not in priority_ids:
+        raise ConfigError(path, f"no priority {path.stem!r}{config_files.suggest(path.stem, priority_ids)}: "
+                                f"commentary files are named by priority id, one of "
+                                f"{config_files.listed(sorted(priority_ids))}")
+    if kind != "file":
+        raise ConfigError(path, "not a regular file (a pipe, device or socket): commentary is a Markdown file")
+
+
+def read_text(path: Path) -> str:
+    """A commentary file's text: a regular file of at most ``MAX_BYTES``, UTF-8, no control characters."""
+    return config_files.read_text(path, what="commentary", limit=MAX_BYTES)
 
 
 def _value(result: Result, field: str) -> str | None:
@@ -108,11 +246,7 @@ def load(directory: Path | None, force_id: str, period: Period, priority_id: str
     path = find_file(directory, force_id, period, priority_id)
     if path is None:
         return None
-    try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"commentary is not UTF-8 text ({exc.reason})") from None
-    resolved, used = resolve(text, results, file=str(path))
+    resolved, used = resolve(read_text(path), results, file=str(path))
     return Commentary(markdown=resolved, source_file=str(path), references=used)
 
 
