@@ -3,7 +3,10 @@
 Every LSOA code data.police.uk uses (2001, 2011 and 2021 vintages) is mapped to its 2022
 local authority, so sub-area figures compare like with like across years; the local
 authority is mapped to its community safety partnership (2019 lookup; authorities created
-since then are their own CSP) and force.  Run: python scripts/build_lookups.py
+since then are their own CSP) and force.  Force areas (for checking that a stop-and-search
+file's locations are in the force its name says) are the ONS police force area boundaries,
+December 2023, ultra-generalised (BUC), with coordinates rounded to 4 decimal places (about
+10 m).  Run: python scripts/build_lookups.py
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +75,27 @@ def main() -> None:
         pw.writerow([forces[name], 2024, r["Population"], "ONS mid-2024 population estimates"])
     (OUT / "population.csv").write_text(pop.getvalue(), encoding="utf-8")
     print(f"{len(lsoa)} LSOA codes; authorities without a force: {sorted(missing)}")
+    build_force_areas()
+
+
+def build_force_areas() -> None:
+    """``force-areas.json.gz``: every force's boundary as rings of [longitude, latitude, ...]."""
+    by_code = {r["ons_code"]: r["force_id"] for r in csv.DictReader((OUT / "forces.csv").open(encoding="utf-8"))}
+    geojson = json.loads((SHARED / "pfa-boundaries-dec2023-buc.geojson").read_text(encoding="utf-8"))
+    areas: dict[str, list[list[float]]] = {}
+    for feature in geojson["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        areas[by_code[feature["properties"]["PFA23CD"]]] = [
+            [round(c, 4) for point in ring for c in point[:2]] for polygon in polygons for ring in polygon]
+    document = {"source": "ONS Police Force Areas (December 2023) Boundaries EW BUC, OGL v3.0; "
+                          "coordinates rounded to 4 decimal places",
+                "rings": dict(sorted(areas.items()))}
+    text = json.dumps(document, separators=(",", ":"))
+    with (OUT / "force-areas.json.gz").open("wb") as raw, \
+            gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
+        f.write(text.encode("utf-8"))
+    print(f"{len(areas)} force areas, {sum(len(r) // 2 for rs in areas.values() for r in rs)} vertices")
 
 
 if __name__ == "__main__":

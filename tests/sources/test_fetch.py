@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import struct
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -582,6 +583,63 @@ def test_extract_force_caps_entry_size(tmp_path: Path, oct_zip: bytes) -> None:
     with pytest.raises(FetchError, match="limit"):
         extract_force(archive, "cumbria", tmp_path / "out", max_bytes=1000)
     assert not (tmp_path / "out").exists()
+
+
+def _central_entries(data: bytes | bytearray) -> list[int]:
+    """Offsets of the central directory's entries."""
+    found, at = [], data.index(b"PK\x01\x02")
+    while data[at:at + 4] == b"PK\x01\x02":
+        found.append(at)
+        name_len, extra_len, comment_len = struct.unpack_from("<3H", data, at + 28)
+        at += 46 + name_len + extra_len + comment_len
+    return found
+
+
+def _all_pointing_at_the_first(data: bytes) -> bytes:
+    """Every directory entry made to point at the first entry's bytes: overlapping entries."""
+    patched = bytearray(data)
+    for at in _central_entries(patched):
+        struct.pack_into("<I", patched, at + 42, 0)
+    return bytes(patched)
+
+
+def _encrypted_flag(data: bytes) -> bytes:
+    patched = bytearray(data)
+    for at in _central_entries(patched):
+        patched[at + 8] |= 1
+    return bytes(patched)
+
+
+@pytest.mark.parametrize(("archive_bytes", "says"), [
+    (lambda: _all_pointing_at_the_first(monthly_archive(OCT)), "overlaps"),
+    (lambda: _encrypted_flag(monthly_archive(OCT)), "encrypted"),
+], ids=["overlapping entries", "encrypted members"])
+def test_extract_force_refuses_what_the_loader_refuses(
+    tmp_path: Path, archive_bytes: Callable[[], bytes], says: str,
+) -> None:
+    """A downloaded archive meets the same guards as one given to ``ingest`` (police_uk's)."""
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(archive_bytes())
+
+    with pytest.raises(FetchError, match=says):
+        extract_force(archive, "cumbria", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_extract_force_checks_each_members_crc(tmp_path: Path) -> None:
+    data = bytearray(monthly_archive(OCT, forces=("cumbria",)))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("2018-10/2018-10-cumbria-street.csv")
+    struct.pack_into("<I", data, info.header_offset + 14, info.CRC ^ 1)  # local header
+    for at in _central_entries(data):
+        if data[at + 46:at + 46 + len(info.filename)] == info.filename.encode():
+            struct.pack_into("<I", data, at + 16, info.CRC ^ 1)
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(bytes(data))
+
+    with pytest.raises(FetchError, match="CRC"):
+        extract_force(archive, "cumbria", tmp_path / "out", kinds=("street",))
+    assert not list((tmp_path / "out").rglob("*.csv*"))
 
 
 def test_extract_force_validates_its_arguments(tmp_path: Path, oct_zip: bytes) -> None:

@@ -644,3 +644,149 @@ def test_all_nine_monthly_archives(tmp_path: Path) -> None:
         assert {ingest_path(store, a)["status"] for a in ALL_MONTHS} == {"unchanged"}
         assert fingerprint(store) == before
 
+
+
+# --- files that must load exactly as they are ---------------------------------------------------
+
+def _csv_rows(data: bytes) -> int:
+    """Data rows, counted by Python's csv module (independently of DuckDB)."""
+    import csv
+    import io
+
+    return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
+
+
+def test_a_file_with_windows_line_endings_loads_every_row(tmp_path: Path) -> None:
+    crlf = real_member(WEST_MERCIA).replace(b"\n", b"\r\n")
+    path = write(tmp_path / WEST_MERCIA_NAME, crlf)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summary = ingest_path(store, path)
+
+        assert summary["rows"] == _csv_rows(crlf) == 11_006
+        assert street_count(store, "west-mercia", date(2018, 10, 1)) == 11_006
+        # The values are the published ones, with no carriage return left on the last column.
+        assert store.con.execute("SELECT count(*) FROM police_uk_street WHERE context LIKE '%\r%'"
+                                 " OR crime_type LIKE '%\r%'").fetchall() == [(0,)]
+
+
+def test_a_character_split_across_two_pieces_is_read_as_one(tmp_path: Path) -> None:
+    """Members are checked in 1 MiB pieces; a two-byte "é" straddling a boundary is still UTF-8."""
+    whole = real_member(WEST_MERCIA)
+    at = whole.index(b"On or near", police_uk.PIECE_BYTES - 400)
+    shift = police_uk.PIECE_BYTES - 1 - (at + len(b"On or "))
+    assert shift >= 0
+    padded = whole[:at] + b"On or " + b"n" * shift + b"\xc3\xa9ar" + whole[at + len(b"On or near"):]
+    assert padded[police_uk.PIECE_BYTES - 1:police_uk.PIECE_BYTES + 1] == "é".encode()
+    for compression in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        archive = tmp_path / f"{compression}" / "2018-10.zip"
+        archive.parent.mkdir()
+        with zipfile.ZipFile(archive, "w", compression) as zf:
+            zf.writestr(WEST_MERCIA, padded)
+        single = write(tmp_path / f"{compression}" / "single" / WEST_MERCIA_NAME, padded)
+        for path in (archive, single):
+            with Store.open(tmp_path / f"{compression}" / f"{path.suffix}.duckdb") as store:
+                assert ingest_path(store, path)["rows"] == 11_006
+
+
+def test_real_stop_and_search_files_are_in_their_forces_areas(tmp_path: Path) -> None:
+    """Every real stop-and-search file passes the location check, City of London's included
+    (70% of its located rows are inside its square mile) and files with no located rows."""
+    archives = [*sorted(POLICE_UK.glob("stop-and-search-*.zip")),
+                POLICE_UK / "thames-valley-2022-01-custom-download.zip"]
+    expected = 0
+    for archive in archives:
+        with zipfile.ZipFile(archive) as zf:
+            expected += sum(_csv_rows(zf.read(n)) for n in zf.namelist() if n.endswith("stop-and-search.csv"))
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summaries = ingest(store, archives)
+
+        assert [s["status"] for s in summaries] == ["loaded"] * len(archives)
+        assert store.con.execute("SELECT count(*) FROM police_uk_stop_search").fetchall() == [(expected,)]
+        assert store.con.execute("SELECT count(*) FROM police_uk_stop_search WHERE occurred_at IS NULL"
+                                 ).fetchall() == [(0,)]
+
+
+def test_a_folder_with_a_pipe_loads_its_files_and_says_what_it_skipped(tmp_path: Path, sample: bytes) -> None:
+    import os
+
+    folder = tmp_path / "downloads"
+    write(folder / WEST_MERCIA_NAME, sample)
+    os.mkfifo(folder / "2018-11-west-mercia-street.csv")  # opening it would block for ever
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summary = ingest_path(store, folder)
+
+        assert (summary["status"], summary["rows"]) == ("loaded", 199)
+        assert summary["warnings"] == [
+            f"{folder / '2018-11-west-mercia-street.csv'}: not a regular file (a pipe, device, socket or broken link); "
+            "skipped"]
+
+
+def test_member_names_are_stored_as_given_and_only_shown_escaped(tmp_path: Path, sample: bytes) -> None:
+    from scorecard.errors import printable
+
+    odd = "\x1b[31m[bold]2018\u202e/" + WEST_MERCIA_NAME
+    archive = tmp_path / "odd.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(odd, sample)
+        zf.writestr("\x1b]0;title\x07.txt", b"not police data\n")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        summary = ingest_path(store, archive)
+
+        assert store.con.execute("SELECT member FROM load_members").fetchall() == [(odd,)]
+        (warning,) = summary["warnings"]
+        assert "not a data.police.uk file" in warning
+        assert "\x1b" not in printable(warning) and "\\x1b]0;title\\x07" in printable(warning)
+
+
+# --- file names, forces and values -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["0000-10-west-mercia-street.csv", "9999-10-west-mercia-street.csv",
+                                  "2009-12-west-mercia-street.csv"])
+def test_a_year_no_one_publishes_in_the_file_name(name: str) -> None:
+    with pytest.raises(InputError) as caught:
+        police_uk.parse_member_name(name, source=Path(name))
+
+    assert f"year {name[:4]} in the file name" in caught.value.problem
+
+
+def test_another_forces_file_under_this_forces_name(october: Store, tmp_path: Path) -> None:
+    """Kent's real October file saved as West Mercia's must not replace West Mercia's month."""
+    path = write(tmp_path / WEST_MERCIA_NAME, real_member("2018-10/2018-10-kent-street.csv"))
+
+    err = refused(october, path)
+
+    assert (err.line, err.problem) == (2, "row is reported by 'Kent Police' but the file name says west-mercia")
+    assert street_count(october, "west-mercia") == 11_006
+
+
+def test_a_force_spelt_another_way_is_still_that_force(tmp_path: Path, sample: bytes) -> None:
+    """"Reported by" is matched exactly against a few spellings, then normalised as areas does."""
+    respelt = with_line(sample, 5, lambda row: row.replace(b"West Mercia Police,", b"West  Mercia  Constabulary,", 1))
+    path = write(tmp_path / WEST_MERCIA_NAME, respelt)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        assert ingest_path(store, path)["rows"] == 199
+
+
+def test_a_stop_and_search_date_that_is_not_a_time(october: Store, tmp_path: Path) -> None:
+    stops = real_member("2019-12/2019-12-durham-stop-and-search.csv", POLICE_UK / "stop-and-search-2019-12.zip")
+    bad = with_line(stops, 9, lambda row: row.replace(b"2019-12-", b"2019-12-99T99:99:99,", 1).split(b",", 2)[0]
+                    + b"," + b"2019-12-99T99:99:99" + b"," + row.split(b",", 2)[2])
+    path = write(tmp_path / "2019-12-durham-stop-and-search.csv", bad)
+
+    err = refused(october, path)
+
+    assert (err.line, err.problem) == (9, "'Date' is not a date and time: '2019-12-99T99:99:99'")
+
+
+def test_an_encrypted_member_is_refused_without_reading_it(october: Store, sample: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "2018-10.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("2018-10/2018-10-kent-street.csv", sample)
+    data = bytearray(path.read_bytes())
+    data[6] |= 1  # local header: general purpose flags
+    data[data.index(b"PK\x01\x02") + 8] |= 1  # central directory
+    path.write_bytes(bytes(data))
+
+    err = refused(october, path)
+
+    assert err.problem.startswith("2018-10/2018-10-kent-street.csv: the member is encrypted")

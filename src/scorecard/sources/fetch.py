@@ -29,19 +29,23 @@ import email.utils
 import logging
 import os
 import re
+import struct
 import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, TypeVar
 
 import httpx
 
 from scorecard import __version__
-from scorecard.errors import FetchError
+from scorecard.errors import FetchError, InputError
 from scorecard.periods import Month
+from scorecard.sources import police_uk
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -65,7 +69,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, read=120.0)
 # The largest real force CSV (Metropolitan outcomes) is tens of megabytes. Anything near
 # this cap is a zip bomb or a broken archive, not data.
 MAX_ENTRY_BYTES = 1 << 30
-_CHUNK = 1 << 16
+_T = TypeVar("_T")
 
 Progress = Callable[[str, int, int | None], None]
 """Called as ``progress(file_name, bytes_so_far, total_bytes_or_None)`` while downloading."""
@@ -157,8 +161,10 @@ def extract_force(
     download, so whatever reads one reads the other.
 
     The archive comes from the network.  So if any entry has an absolute path or ``..``,
-    the whole archive is refused before anything is written.  Entries over ``max_bytes``
-    are refused as well.  Each file is written to ``.part`` and then renamed, so an
+    the whole archive is refused before anything is written, and so is one the loader would
+    refuse (``police_uk.check_archive`` and friends: overlapping or repeated entries,
+    encrypted or oddly compressed members, zip bombs).  Entries over ``max_bytes`` are
+    refused as well.  Each file is written to ``.part`` and then renamed, so an
     interrupted extraction never leaves a truncated CSV behind.
 
     A force with no files in the archive gives an empty list. Forces did miss months, so
@@ -169,10 +175,10 @@ def extract_force(
     wanted_months = None if months is None else {m.iso() for m in months}
     archive, dest = Path(archive), Path(dest)
     try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FetchError(f"{archive} is not a readable zip archive: {exc}") from exc
-    with zf:
+        zf = police_uk.open_archive(archive)
+    except InputError as exc:
+        raise FetchError(f"{archive} is not a readable zip archive: {exc.problem}") from None
+    with zf, archive.open("rb") as fh:
         infos = zf.infolist()
         for info in infos:
             if not _safe_entry_name(info.filename):
@@ -180,6 +186,7 @@ def extract_force(
                     f"refusing to extract from {archive}: entry {info.filename!r} would be "
                     "written outside the destination folder"
                 )
+        data_offsets = _checked(lambda: police_uk.check_archive(archive, zf, fh), archive)
         chosen: list[zipfile.ZipInfo] = []
         for info in infos:
             match = _ENTRY.match(info.filename)
@@ -196,14 +203,16 @@ def extract_force(
                     f"refusing to extract {info.filename} from {archive}: it is "
                     f"{info.file_size:,} bytes, over the {max_bytes:,}-byte limit"
                 )
+            _checked(partial(police_uk.check_member_readable, archive, info), archive)
             chosen.append(info)
+        _checked(lambda: police_uk.check_inflated_size(archive, chosen, archive.stat().st_size), archive)
         root = dest.resolve()
         written: list[Path] = []
         for info in chosen:
             target = dest.joinpath(*PurePosixPath(info.filename).parts)
             if not target.resolve().is_relative_to(root):  # pragma: no cover - the regex already ensures it
                 raise FetchError(f"refusing to extract {info.filename!r}: outside {dest}")
-            _extract_member(zf, info, target, max_bytes, archive)
+            _extract_member(fh, info, data_offsets[info.header_offset], target, max_bytes, archive)
             written.append(target)
     return sorted(written)
 
@@ -474,7 +483,8 @@ def _zip_problem(path: Path) -> str | None:
             if not zf.infolist():
                 return "it has no entries"
             bad = zf.testzip()
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError,
+            OSError, struct.error) as exc:  # RuntimeError: an encrypted entry
         return str(exc) or type(exc).__name__
     return None if bad is None else f"entry {bad} fails its CRC check"
 
@@ -505,15 +515,26 @@ def _safe_entry_name(name: str) -> bool:
     return ".." not in normalised.split("/")
 
 
+def _checked(check: Callable[[], _T], archive: Path) -> _T:
+    """Run one of the archive guards the loader uses (``police_uk``), as a fetch error here:
+    a downloaded archive is refused for the same reasons a given one is."""
+    try:
+        return check()
+    except InputError as exc:
+        raise FetchError(f"refusing to extract from {archive}: {exc.problem}") from None
+
+
 def _extract_member(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, max_bytes: int, archive: Path
+    fh: BinaryIO, info: zipfile.ZipInfo, data_offset: int, target: Path, max_bytes: int, archive: Path
 ) -> None:
+    """Write one member to ``target`` through ``.part``, read by the loader's own reader: never
+    more bytes than declared (nor than ``max_bytes``), and its CRC checked before the rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + ".part")
     written = 0
     try:
-        with zf.open(info) as src, part.open("wb") as out:
-            while chunk := src.read(_CHUNK):
+        with part.open("wb") as out:
+            for chunk in police_uk.member_pieces(archive, info, data_offset, fh):
                 written += len(chunk)
                 if written > max_bytes:
                     raise FetchError(
@@ -522,9 +543,9 @@ def _extract_member(
                     )
                 out.write(chunk)
         os.replace(part, target)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except InputError as exc:
         part.unlink(missing_ok=True)
-        raise FetchError(f"{archive}: entry {info.filename} is corrupt: {exc}") from exc
+        raise FetchError(f"{archive}: entry {info.filename} is corrupt: {exc.problem}") from None
     except BaseException:
         part.unlink(missing_ok=True)
         raise
