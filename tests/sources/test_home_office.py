@@ -150,10 +150,11 @@ def with_(**changes: Any) -> Row:
     return [changes.get(name, value) for name, value in zip(names, GOOD, strict=True)]
 
 
-def assert_names_file_and_line(err: InputError, path: Path, line: int) -> None:
+def assert_names_file_and_line(err: InputError, path: Path, line: int, sheet: str | None = None) -> None:
     assert err.file == str(path)
     assert err.line == line
-    assert str(err).startswith(f"{path}, line {line}: ")
+    where = f", sheet {sheet!r}" if sheet else ""
+    assert str(err).startswith(f"{path}{where}, line {line}: ")
 
 
 # --- the real parquet ---------------------------------------------------------------------
@@ -301,7 +302,8 @@ def test_windows_1252_csv_is_read_with_a_warning(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "prc.csv", [HEADER, with_(desc="Murder – £ test")], encoding="cp1252")
     parsed = read_home_office(path)
     assert parsed.table["series_label"].to_pylist() == ["Murder – £ test"]
-    assert parsed.warnings == [f"{path}: not valid UTF-8 (first at line 2); read as Windows-1252"]
+    [warning] = parsed.warnings
+    assert warning.startswith(f"{path}: not valid UTF-8 (first at line 2); read as Windows-1252")
 
 
 # --- sniffing --------------------------------------------------------------------------------
@@ -337,9 +339,20 @@ def test_looks_like_home_office_rejects_other_files(tmp_path: Path) -> None:
         (with_(fy="2018/20"), "Financial Year '2018/20' does not span two consecutive years"),
         (with_(fy="18-19"), "Financial Year must be written like 2018/19, got '18-19'"),
         (with_(n=""), "Number of Offences is blank"),
-        (with_(n="[x]"), "Number of Offences must be a number, got '[x]'"),
-        (with_(n="2.5"), "Number of Offences must be a whole number, got 2.5"),
-        (with_(n="inf"), "Number of Offences must be a number, got inf"),
+        (with_(n="[x]"), "Number of Offences: '[x]' is not a number"),
+        (with_(n="2.5"), "Number of Offences: 2.5 is not a whole number"),
+        (with_(n="inf"), "Number of Offences: 'inf' is not a number"),
+        (with_(n="1,2"), "Number of Offences: '1,2' is not a number (commas separate thousands in groups "
+                         "of three, as in 1,234; decimals take a full stop)"),
+        (with_(n="1e5"), "Number of Offences: '1e5' is not a number (write the figure in full, without an exponent)"),
+        (with_(n="12%"), "Number of Offences: '12%' is a percentage, not a count"),
+        (with_(n="1 234"), "Number of Offences: '1 234' is not a number (a number has no spaces inside it)"),
+        (with_(n="1" + "0" * 15), "Number of Offences: 1000000000000000 is too large to be a figure (the limit is 10^15)"),
+        (with_(force="West\x00Midlands"), "Force Name holds the control character U+0000 (character 5); "
+                                          "a cell holds only printable text"),
+        (with_(desc="Murder\x1b[31m"), "Offence Description holds the control character U+001B (character 7); "
+                                        "a cell holds only printable text"),
+        (with_(fy="0000/01"), "Financial Year '0000/01' is not a year the tables cover"),
         (with_(code=" "), "Offence Code is blank"),
         (with_(desc=""), "Offence Description is blank"),
     ],
@@ -372,8 +385,8 @@ def test_a_repeat_across_sheets_names_both_sheets(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "prc.xlsx", {"2018_19": [HEADER, GOOD], "2019_20": [HEADER, GOOD]})
     with pytest.raises(InputError) as exc:
         read_home_office(path)
-    assert_names_file_and_line(exc.value, path, 2)
-    assert exc.value.problem == ("in sheet '2019_20', West Midlands 2018-19 Q2 offence code '1' is given "
+    assert_names_file_and_line(exc.value, path, 2, "2019_20")
+    assert exc.value.problem == ("West Midlands 2018-19 Q2 offence code '1' is given "
                                  "twice: also at sheet '2018_19' line 2")
 
 
@@ -382,8 +395,8 @@ def test_a_bad_cell_in_a_workbook_names_its_sheet(tmp_path: Path) -> None:
     path = write_ods(tmp_path / "prc.ods", {"Notes": NOTES, "2019_20": sheet})
     with pytest.raises(UnknownForce) as exc:
         read_home_office(path)
-    assert_names_file_and_line(exc.value, path, 4)
-    assert exc.value.problem == "in sheet '2019_20', unknown police force 'Narnia'"
+    assert_names_file_and_line(exc.value, path, 4, "2019_20")
+    assert exc.value.problem == "unknown police force 'Narnia'"
 
 
 def test_a_csv_row_with_the_wrong_number_of_columns(tmp_path: Path) -> None:
@@ -439,10 +452,16 @@ def test_a_csv_in_neither_utf8_nor_windows_1252(tmp_path: Path) -> None:
     assert "neither UTF-8 nor Windows-1252" in exc.value.problem
 
 
-def test_a_utf16_csv(tmp_path: Path) -> None:
+def test_a_utf16_csv_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "prc.csv", [HEADER, GOOD], encoding="utf-16")
-    with pytest.raises(InputError, match="UTF-16"):
+    assert read_home_office(path).table["value"].to_pylist() == [12.0]
+
+
+def test_a_utf16_csv_without_its_byte_order_mark_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "prc.csv", [HEADER, GOOD], encoding="utf-16-le")
+    with pytest.raises(InputError, match="UTF-16 saved without its byte-order mark") as exc:
         read_home_office(path)
+    assert exc.value.line == 1
 
 
 def test_a_parquet_without_the_columns(tmp_path: Path) -> None:
@@ -471,5 +490,5 @@ def test_a_true_false_cell_is_not_a_count(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "prc.xlsx", {"2018_19": [HEADER, GOOD, with_(code="28E", n=True)]})
     with pytest.raises(InputError) as exc:
         read_home_office(path)
-    assert_names_file_and_line(exc.value, path, 3)
-    assert exc.value.problem == "in sheet '2018_19', Number of Offences must be a number, got True"
+    assert_names_file_and_line(exc.value, path, 3, "2018_19")
+    assert exc.value.problem == "Number of Offences: TRUE is a true/false value, not a number"

@@ -246,13 +246,30 @@ def test_a_windows_1252_file_is_read_with_a_warning(tmp_path: Path) -> None:
     assert "Windows-1252" in parsed.warnings[0]
 
 
-def test_hostile_text_is_kept_as_plain_data_without_control_characters(tmp_path: Path) -> None:
+def test_markup_and_formulas_in_text_are_kept_as_plain_data(tmp_path: Path) -> None:
     label = '<script>alert("x")</script> =HYPERLINK("http://evil")'
-    quoted = '"' + label.replace('"', '""') + '\x00\x1b[31m\u202e"'
+    quoted = '"' + label.replace('"', '""') + '"'
     header = "force,series,series_label,period,value,unit,note\n"
     text = header + f"West Midlands,odd_series,{quoted},2021,1,count,x\n"
     [row] = rows(write(tmp_path, text))
-    assert row["series_label"] == label + "[31m"
+    assert row["series_label"] == label
+
+
+@pytest.mark.parametrize(("hidden", "code"), [("\x00", "U+0000"), ("\x1b[31m", "U+001B"), ("\u202e", "U+202E")])
+def test_a_control_character_in_any_cell_is_refused_with_its_line_and_column(
+        tmp_path: Path, hidden: str, code: str) -> None:
+    header = "force,series,series_label,period,value,unit,note\n"
+    text = header + "West Midlands,homicides,,2021,46,,\n" + f"West Midlands,odd_series,Odd{hidden}label,2021,1,count,x\n"
+    error = rejected(tmp_path, text)
+    assert error.line == 3
+    assert error.problem == f"column 'series_label' holds the control character {code} (character 4); " \
+                            "a cell holds only printable text"
+
+
+def test_tabs_and_line_breaks_inside_a_cell_become_spaces(tmp_path: Path) -> None:
+    header = "force,series,series_label,period,value,unit\n"
+    [row] = rows(write(tmp_path, header + 'West Midlands,odd_series,"Two\tword\r\nlabel",2021,1,count\n'))
+    assert row["series_label"] == "Two word label"
 
 
 def test_extra_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
@@ -312,7 +329,13 @@ def test_incomplete_percentages_are_refused(tmp_path: Path, cells: str, problem:
         ("-1", "count -1 is negative"),
         ("4.5", "count 4.5 is not a whole number"),
         ("n/a", "column 'value': 'n/a' is not a number"),
-        ("1,08,7", "column 'value': '1,08,7' is not a number"),
+        ("1,08,7", "column 'value': '1,08,7' is not a number (commas separate thousands in groups of three, "
+                   "as in 1,234; decimals take a full stop)"),
+        ("1,2", "column 'value': '1,2' is not a number (commas separate thousands in groups of three, "
+                "as in 1,234; decimals take a full stop)"),
+        ("1e3", "column 'value': '1e3' is not a number (write the figure in full, without an exponent)"),
+        ("1 087", "column 'value': '1 087' is not a number (a number has no spaces inside it)"),
+        ("NaN", "column 'value': 'NaN' is not a number"),
         ("12%", "value '12%' has a % sign but the unit is count"),
         ("", "column 'value' is blank"),
     ],
@@ -442,7 +465,7 @@ def test_a_duplicated_column_is_refused(tmp_path: Path) -> None:
 
 def test_an_overlong_cell_is_refused(tmp_path: Path) -> None:
     error = rejected(tmp_path, HEADER + f"West Midlands,homicides,2021,46,,,,{'x' * 5000}\n")
-    assert error.problem == "column 'note' holds 5000 characters; the limit is 2000"
+    assert error.problem == "column 'note' holds 5,000 characters; the limit is 2,000"
 
 
 def test_a_workbook_saved_as_csv_is_refused(tmp_path: Path) -> None:
@@ -549,7 +572,7 @@ def test_an_empty_or_broken_workbook_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="sheet 'series' is empty"):
         read_local_series(workbook(tmp_path, {"series": []}))
     broken = write(tmp_path, "not a zip", name="broken.xlsx")
-    with pytest.raises(InputError, match="cannot open the workbook"):
+    with pytest.raises(InputError, match="not a spreadsheet workbook"):
         read_local_series(broken)
 
 

@@ -20,6 +20,19 @@ parquet loads in a fraction of a second and every form is validated by the same 
 Spreadsheet cells are only examined one by one when a column holds something unexpected,
 because that is when a line number is needed.
 
+Every cell is read by the project's one cell grammar (``scorecard.sources.cells``): numbers
+("1,234"; never "1,2", "1e5" or "inf"), text (a control character is an error naming the
+cell), decoding (UTF-8, UTF-16 by BOM, Windows-1252 with a warning) and workbook opening
+(size, zip bombs and sheet extents checked before calamine reads anything).  The whole-column
+checks apply the same rules as the per-cell ones: a CSV column is cast in one step only when
+every cell matches ``cells.NUMBER_PATTERN``.  Bounds on what is read into memory:
+``CSV_MAX_BYTES`` for a CSV, ``cells.WORKBOOK_MAX_BYTES`` for a workbook, and for the parquet
+copy ``PARQUET_MAX_BYTES``, ``PARQUET_MAX_ROWS`` and ``PARQUET_MAX_TEXT_BYTES`` (the text as
+it would be once decoded; text columns are read dictionary-encoded, so a file that repeats
+one long label a million times is refused before it is expanded).  The parquet columns must
+have the types the published copy has: text for the labels, numbers (not true/false) for
+the quarter and the count.
+
 Decisions recorded here because the data forced them:
 
 * **Negative counts are kept, with a warning.**  The real tables hold 426 negative quarterly
@@ -39,7 +52,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -51,11 +63,11 @@ from typing import Any, NoReturn
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-import python_calamine
 
 from scorecard.areas import find_force, force, territorial_forces
 from scorecard.errors import InputError, UnknownForce
 from scorecard.periods import FinancialQuarter, Month
+from scorecard.sources import cells
 from scorecard.sources.observations import OBSERVATION_SCHEMA, ParsedFile
 
 DATASET = "home_office_prc"
@@ -72,6 +84,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("Offence Code",),
     "n": ("Number of Offences", "n"),
 }
+_TEXT_KEYS = ("fy", "force", "description", "group", "subgroup", "code")
+_NUMBER_KEYS = ("quarter", "n")
 # A row with these three is taken to be the header (so a cover sheet's prose never is).
 _MARKERS = ("fy", "code", "n")
 _OFFICIAL = {key: names[0] for key, names in _COLUMNS.items()}
@@ -81,6 +95,13 @@ _HEADER_SEARCH_ROWS = 20
 
 SPREADSHEET_SUFFIXES = (".ods", ".xlsx", ".xlsm", ".xls", ".xlsb")
 
+# The whole table as CSV is about 40 MB; reading one costs about ten times its size.
+CSV_MAX_BYTES = 128 * 1024 * 1024
+# The long parquet copy is 0.6 MB, 321,893 rows and 3.7 MB of text once decoded.
+PARQUET_MAX_BYTES = 256 * 1024 * 1024
+PARQUET_MAX_ROWS = 5_000_000
+PARQUET_MAX_TEXT_BYTES = 512 * 1024 * 1024
+
 # Bodies that record crime nationally and appear in "Force Name" although they police no area.
 NATIONAL_BODIES: dict[str, tuple[str, str]] = {
     "action fraud": ("action-fraud", "Action Fraud"),
@@ -89,7 +110,7 @@ NATIONAL_BODIES: dict[str, tuple[str, str]] = {
     "financial fraud action uk": ("financial-fraud-action-uk", "Financial Fraud Action UK"),
 }
 
-_FY = re.compile(r"^(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$")
+_FY = re.compile(r"^([0-9]{4})\s*[/\-]\s*([0-9]{2}|[0-9]{4})$")
 
 
 # --- public API --------------------------------------------------------------------------
@@ -98,13 +119,13 @@ def read_home_office(path: str | Path) -> ParsedFile:
     """Read any form of the PRC PFA table, or raise ``InputError`` before anything is stored."""
     p = Path(path)
     suffix = p.suffix.lower()
-    if not p.is_file():
-        raise InputError(p, "file not found")
-    if p.stat().st_size == 0:
+    size = cells.regular_file_size(p, limit=max(CSV_MAX_BYTES, PARQUET_MAX_BYTES, cells.WORKBOOK_MAX_BYTES),
+                                   what="a Home Office table")
+    if size == 0:
         raise InputError(p, "the file is empty")
     warnings: list[str] = []
     if suffix == ".parquet":
-        raw = _read_parquet(p)
+        raw = _read_parquet(p, size)
     elif suffix in SPREADSHEET_SUFFIXES:
         raw = _read_spreadsheet(p, warnings)
     elif suffix == ".csv":
@@ -129,7 +150,8 @@ def read_home_office(path: str | Path) -> ParsedFile:
 def looks_like_home_office(path: str | Path) -> bool:
     """Cheap sniff for the ingest dispatcher: reads only a schema or the first rows.
 
-    Never raises: a file this module cannot even peek into is simply not ours.
+    Never raises: a file this module cannot even peek into (or that the workbook checks
+    refuse) is simply not ours.
     """
     p = Path(path)
     suffix = p.suffix.lower()
@@ -140,17 +162,13 @@ def looks_like_home_office(path: str | Path) -> bool:
         if suffix == ".csv":
             with p.open("rb") as fh:
                 head = fh.read(64 * 1024)
-            text = _decode_quietly(head)
-            lines = csv.reader(io.StringIO(text))
+            lines = csv.reader(io.StringIO(cells.sniff_text(head)))
             return any(_is_header(row) for row in islice(lines, _HEADER_SEARCH_ROWS))
         if suffix in SPREADSHEET_SUFFIXES:
-            book = python_calamine.CalamineWorkbook.from_path(str(p))
-            for name in book.sheet_names:
-                sheet = book.get_sheet_by_name(name)
-                rows = sheet.to_python(skip_empty_area=False, nrows=_HEADER_SEARCH_ROWS)
-                if any(_is_header(row) for row in rows):
-                    return True
-    except (OSError, ValueError, csv.Error, pa.ArrowException, python_calamine.CalamineError):
+            with cells.open_workbook(p) as book:
+                return any(_is_header(row) for name in book.sheet_names
+                           for row in book.rows(name, nrows=_HEADER_SEARCH_ROWS))
+    except (InputError, OSError, ValueError, csv.Error, pa.ArrowException):
         return False
     return False
 
@@ -159,7 +177,10 @@ def looks_like_home_office(path: str | Path) -> bool:
 
 @dataclass
 class _Raw:
-    """The eight columns as read, plus where each row came from; not yet validated."""
+    """The eight columns as read, plus where each row came from; not yet validated.
+
+    Text columns are string arrays, or dictionary arrays of strings (the parquet copy).
+    """
 
     fy: pa.Array
     quarter: pa.Array  # float64: the parquet stores 1.0-4.0
@@ -199,11 +220,14 @@ def _is_header(row: Sequence[object]) -> bool:
     return all(m in found for m in _MARKERS)
 
 
+def _where(sheet: str | None) -> str | None:
+    return f"sheet {sheet!r}" if sheet else None
+
+
 def _require_all(path: Path, found: dict[str, int], line: int, sheet: str | None) -> None:
     missing = [_OFFICIAL[k] for k in _COLUMNS if k not in found]
     if missing:
-        where = f"in sheet {sheet!r}, " if sheet else ""
-        raise InputError(path, f"{where}the header row lacks column(s) {', '.join(missing)}", line)
+        raise InputError(path, f"the header row lacks column(s) {', '.join(missing)}", line, where=_where(sheet))
 
 
 _TEXT_TYPES = {str, type(None)}
@@ -225,16 +249,14 @@ class _Builder:
         self.first_numeric_code: str | None = None
 
     def fail(self, problem: str, line: int, sheet: str | None) -> NoReturn:
-        where = f"in sheet {sheet!r}, " if sheet else ""
-        raise InputError(self.path, where + problem, line)
+        raise InputError(self.path, problem, line, where=_where(sheet))
 
     def add_block(
         self, rows: list[Sequence[object]], lines: list[int], header: dict[str, int], sheet: str | None,
     ) -> None:
         if not rows:
             return
-        block = {key: self._text_column(key, [r[header[key]] for r in rows], lines, sheet)
-                 for key in ("fy", "force", "description", "group", "subgroup", "code")}
+        block = {key: self._text_column(key, [r[header[key]] for r in rows], lines, sheet) for key in _TEXT_KEYS}
         block["quarter"] = self._number_column(
             [r[header["quarter"]] for r in rows], lines, sheet, self._quarter)
         block["n"] = self._number_column([r[header["n"]] for r in rows], lines, sheet, self._count)
@@ -242,63 +264,61 @@ class _Builder:
         block["sheet"] = pa.repeat(pa.scalar(sheet, pa.string()), len(rows))
         self.blocks.append(block)
 
-    def _text_column(self, key: str, cells: list[object], lines: list[int], sheet: str | None) -> pa.Array:
-        if set(map(type, cells)) <= _TEXT_TYPES:
-            arr = pa.array(cells, pa.string())
+    def _text_column(self, key: str, values: list[object], lines: list[int], sheet: str | None) -> pa.Array:
+        if set(map(type, values)) <= _TEXT_TYPES:
+            arr = pa.array(values, pa.string())
         else:  # numbers (or dates) among the text
             if key == "code":
-                numeric = [i for i, v in enumerate(cells) if isinstance(v, int | float)]
+                numeric = [i for i, v in enumerate(values) if isinstance(v, int | float) and not isinstance(v, bool)]
                 self.numeric_codes += len(numeric)
                 if numeric and self.first_numeric_code is None:
                     line = lines[numeric[0]]
                     self.first_numeric_code = f"sheet {sheet!r} line {line}" if sheet else f"line {line}"
-            arr = pa.array([_text(v) for v in cells], pa.string())
+            arr = pa.array([None if cells.is_blank(v) else _text_of(v) for v in values], pa.string())
         blank = pc.equal(pc.utf8_trim_whitespace(arr), "")
         return pc.if_else(blank, pa.scalar(None, pa.string()), arr)
 
     def _number_column(
         self,
-        cells: list[object],
+        values: list[object],
         lines: list[int],
         sheet: str | None,
         parse: Callable[[object, int, str | None], float | None],
     ) -> pa.Array:
-        types = set(map(type, cells))
+        types = set(map(type, values))
         if types <= _NUMBER_TYPES:  # not bool: TRUE must not count as 1
-            return pa.array(cells, pa.float64())
-        if types <= _TEXT_TYPES:  # a CSV: try the whole column as plain numbers first
-            text = pc.utf8_trim_whitespace(pa.array(cells, pa.string()))
-            text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
             try:
-                return pc.cast(text, pa.float64())
-            except pa.ArrowInvalid:
-                pass
-        return pa.array([parse(v, line, sheet) for v, line in zip(cells, lines, strict=True)], pa.float64())
+                return pa.array(values, pa.float64())
+            except (pa.ArrowException, OverflowError):
+                pass  # an integer too large for Arrow: the cell-by-cell path names it
+        elif types <= _TEXT_TYPES:  # a CSV: the whole column at once when it is all plain numbers
+            text = pc.utf8_trim_whitespace(pa.array(values, pa.string()))
+            text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+            if pc.all(pc.match_substring_regex(text, cells.NUMBER_PATTERN)).as_py() is not False:
+                return pc.cast(pc.replace_substring(text, ",", ""), pa.float64())
+        return pa.array([parse(v, line, sheet) for v, line in zip(values, lines, strict=True)], pa.float64())
 
     def _quarter(self, value: object, line: int, sheet: str | None) -> float | None:
-        if _blank(value):
+        if cells.is_blank(value):
             return None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        text = str(value).strip().upper().removeprefix("Q")
+        written = value.strip().upper().removeprefix("Q") if isinstance(value, str) else value
         try:
-            return float(text)
-        except ValueError:
-            self.fail(f"Financial Quarter must be 1, 2, 3 or 4, got {value!r}", line, sheet)
+            number = cells.number_cell(written)
+        except cells.CellError:
+            number = None
+        if number is None or number.percent_sign:
+            self.fail(f"Financial Quarter must be 1, 2, 3 or 4, got {_shown(value)}", line, sheet)
+        return number.value
 
     def _count(self, value: object, line: int, sheet: str | None) -> float | None:
-        if _blank(value):
-            return None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-        else:
-            try:
-                number = float(str(value).strip().replace(",", ""))
-            except ValueError:
-                self.fail(f"Number of Offences must be a number, got {value!r}", line, sheet)
-        if not math.isfinite(number):
-            self.fail(f"Number of Offences must be a number, got {value!r}", line, sheet)
-        return number
+        """The number in the cell; whole, finite and not too large is checked on the column."""
+        try:
+            number = cells.number_cell(value)
+            if number is not None and number.percent_sign:
+                raise cells.CellError(f"{_shown(value)} is a percentage, not a count")
+        except cells.CellError as exc:
+            self.fail(f"Number of Offences: {exc.problem}", line, sheet)
+        return None if number is None else number.value
 
     def build(self, warnings: list[str]) -> _Raw:
         if self.numeric_codes:
@@ -314,17 +334,16 @@ class _Builder:
         return _Raw(**cols)
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, str) else cells.text_of(value)
 
 
-def _text(value: object) -> str | None:
-    """A cell as text; whole numbers lose their ".0" (a spreadsheet may type code 8 as 8.0)."""
-    if _blank(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _text_of(value: object) -> str:
+    """A non-text cell in a text column, as text ("8" for 8.0); checked by the grammar later."""
+    try:
+        return cells.text_of(value, max_chars=10**9)
+    except cells.CellError:
+        return str(value)
 
 
 _Numbered = Iterator[tuple[int, Sequence[object]]]
@@ -353,7 +372,7 @@ def _consume(
                 _require_all(builder.path, header, line, sheet)
                 width = len(row)
             continue
-        if not any(row) and all(_blank(v) for v in row):
+        if not any(row) and all(cells.is_blank(v) for v in row):
             continue
         if len(row) != width:
             if check_width:
@@ -368,56 +387,25 @@ def _consume(
 
 
 def _read_spreadsheet(path: Path, warnings: list[str]) -> _Raw:
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except (python_calamine.CalamineError, OSError, ValueError) as exc:
-        raise InputError(path, f"cannot open as a spreadsheet: {exc}") from exc
     builder = _Builder(path)
     used = []
-    for name in book.sheet_names:
-        try:
-            sheet = book.get_sheet_by_name(name)
-        except python_calamine.CalamineError as exc:
-            raise InputError(path, f"cannot read sheet {name!r}: {exc}") from exc
-        # Keep the empty rows and columns above and left of the table, so that line numbers
-        # are the row numbers the analyst sees (iter_rows() and the default trim them).
-        rows = sheet.to_python(skip_empty_area=False)
-        if _consume(builder, enumerate(rows, start=1), name, check_width=False):
-            used.append(name)
+    with cells.open_workbook(path) as book:
+        for name in book.sheet_names:
+            # Keep the empty rows and columns above and left of the table, so that line
+            # numbers are the row numbers the analyst sees.
+            rows = book.rows(name)
+            if _consume(builder, enumerate(rows, start=1), name, check_width=False):
+                book.refuse_unsaved_formulas(name)
+                used.append(name)
+        names = book.sheet_names
     if not used:
         raise InputError(path, f"no header row with {_HEADER_LIST} found in any sheet "
-                               f"({', '.join(repr(s) for s in book.sheet_names)})")
+                               f"({', '.join(repr(s) for s in names)})")
     return builder.build(warnings)
 
 
-def _decode_quietly(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
-    """UTF-8 as we ask for; Windows-1252, which Excel's "CSV" still writes, with a warning."""
-    if b"\x00" in data[:4096]:
-        raise InputError(path, "the file contains NUL bytes: it is UTF-16 or not a CSV at all; "
-                               "save it as CSV UTF-8")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad_line = data.count(b"\n", 0, exc.start) + 1
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc2:
-            raise InputError(path, "the file is neither UTF-8 nor Windows-1252 text "
-                                   f"(byte 0x{data[exc2.start]:02x}); save it as CSV UTF-8",
-                             data.count(b"\n", 0, exc2.start) + 1) from exc2
-        warnings.append(f"{path}: not valid UTF-8 (first at line {bad_line}); read as Windows-1252")
-        return text
-
-
 def _read_csv(path: Path, warnings: list[str]) -> _Raw:
-    text = _decode(path, path.read_bytes(), warnings)
+    text = cells.read_text_file(path, warnings, limit=CSV_MAX_BYTES, what="a Home Office CSV")
     if not text.strip():
         raise InputError(path, "the file is empty")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -436,33 +424,83 @@ def _read_csv(path: Path, warnings: list[str]) -> _Raw:
     return builder.build(warnings)
 
 
-def _read_parquet(path: Path) -> _Raw:
+def _parquet_kind(type_: pa.DataType) -> str:
+    if pa.types.is_dictionary(type_):
+        return _parquet_kind(type_.value_type)
+    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
+        return "text"
+    if pa.types.is_integer(type_) or pa.types.is_floating(type_):
+        return "number"
+    return str(type_)
+
+
+def _read_parquet(path: Path, size: int) -> _Raw:
+    if size > PARQUET_MAX_BYTES:
+        raise InputError(path, f"the parquet file is {size:,} bytes; more than {PARQUET_MAX_BYTES:,} is not read")
     try:
-        names = pq.read_schema(path).names
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"cannot open as parquet: {exc}") from exc
+        meta = pq.read_metadata(path)
+        schema = meta.schema.to_arrow_schema()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(path, f"cannot open as parquet: {exc}") from None
+    names = schema.names
     header = _map_header(names)
     missing = [_OFFICIAL[k] for k in _COLUMNS if k not in header]
     if missing:
         raise InputError(path, f"parquet file lacks column(s) {', '.join(missing)} "
                                f"(has {', '.join(names)})")
-    table = pq.read_table(path, columns=[names[header[k]] for k in _COLUMNS])
-
-    def column(key: str, type_: pa.DataType) -> pa.Array:
+    for key in _COLUMNS:
         name = names[header[key]]
-        try:
-            return pc.cast(table.column(name).combine_chunks(), type_)
-        except pa.ArrowException as exc:
-            raise InputError(path, f"column {name!r} cannot be read as {type_}: {exc}") from exc
-
+        kind = _parquet_kind(schema.field(name).type)
+        expected = "number" if key in _NUMBER_KEYS else "text"
+        if kind != expected:
+            raise InputError(path, f"column {name!r} holds {kind}, but {_OFFICIAL[key]} must be {expected}s",
+                             where=f"column {name!r}")
+    _check_parquet_size(path, meta, {names[header[k]] for k in _COLUMNS}, size)
+    text_columns = [names[header[k]] for k in _TEXT_KEYS]
+    try:
+        table = pq.read_table(path, columns=[names[header[k]] for k in _COLUMNS], read_dictionary=text_columns)
+        columns = {key: table.column(names[header[key]]).combine_chunks() for key in _COLUMNS}
+        decoded = sum(_decoded_bytes(columns[k]) for k in _TEXT_KEYS)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(path, f"cannot read the parquet file: {exc}") from None
+    if decoded > PARQUET_MAX_TEXT_BYTES:
+        raise InputError(path, f"the parquet file's text would take {decoded:,} bytes once decoded; "
+                               f"more than {PARQUET_MAX_TEXT_BYTES:,} is not read")
     rows = table.num_rows
     return _Raw(
-        fy=column("fy", pa.string()), quarter=column("quarter", pa.float64()),
-        force=column("force", pa.string()), description=column("description", pa.string()),
-        group=column("group", pa.string()), subgroup=column("subgroup", pa.string()),
-        code=column("code", pa.string()), n=column("n", pa.float64()),
+        fy=columns["fy"], quarter=pc.cast(columns["quarter"], pa.float64()),
+        force=columns["force"], description=columns["description"],
+        group=columns["group"], subgroup=columns["subgroup"],
+        code=columns["code"], n=pc.cast(columns["n"], pa.float64()),
         line=_counting_from(1, rows), sheet=pa.nulls(rows, pa.string()),
     )
+
+
+def _check_parquet_size(path: Path, meta: pq.FileMetaData, wanted: set[str], size: int) -> None:
+    """Refuse from the footer alone a file whose rows or inflated columns are out of bounds."""
+    if meta.num_rows > PARQUET_MAX_ROWS:
+        raise InputError(path, f"the parquet file says it holds {meta.num_rows:,} rows; "
+                               f"more than {PARQUET_MAX_ROWS:,} is not read")
+    inflated = 0
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for c in range(group.num_columns):
+            column = group.column(c)
+            if column.path_in_schema in wanted:
+                inflated += max(0, column.total_uncompressed_size)
+    allowed = min(cells.INFLATED_MAX_BYTES, max(cells.INFLATED_FLOOR, cells.INFLATION_RATIO * size))
+    if inflated > allowed:
+        raise InputError(path, f"the parquet file's columns would inflate from {size:,} to {inflated:,} bytes "
+                               f"(at most {allowed:,} is read), so it is not read")
+
+
+def _decoded_bytes(arr: pa.Array) -> int:
+    """The bytes a text column takes once every row's text is written out."""
+    if isinstance(arr, pa.DictionaryArray):
+        lengths = pc.take(pc.binary_length(arr.dictionary), arr.indices)
+    else:
+        lengths = pc.binary_length(arr)
+    return int(pc.sum(lengths).as_py() or 0)
 
 
 # --- shared validation and normalisation on whole columns --------------------------------
@@ -477,7 +515,7 @@ class _Columns:
     def fail(self, i: int, problem: str, error: type[InputError] = InputError) -> NoReturn:
         line = self.raw.line[i].as_py()
         sheet = self.raw.sheet[i].as_py()
-        raise error(self.path, (f"in sheet {sheet!r}, " if sheet else "") + problem, line)
+        raise error(self.path, problem, line, where=_where(sheet))
 
     def where(self, i: int) -> str:
         sheet = self.raw.sheet[i].as_py()
@@ -497,26 +535,55 @@ class _Columns:
 
     def per_unique(
         self,
+        key: str,
         arr: pa.Array,
         fn: Callable[[str], tuple[Any, ...]],
         types: Sequence[pa.DataType],
     ) -> list[pa.Array]:
         """Apply ``fn`` once per distinct value and spread its results back over the rows.
 
-        ``fn`` raises ``_Bad`` for an invalid value; the error is reported at its first row.
+        Each value is first read by the text grammar (``cells.text``); ``fn`` raises ``_Bad``
+        for an invalid value.  Either is reported at the value's first row.
         """
-        encoded = pc.dictionary_encode(arr)
+        encoded = arr if isinstance(arr, pa.DictionaryArray) else pc.dictionary_encode(arr)
+        try:
+            encoded.dictionary.validate(full=True)  # a parquet file may hold bytes that are not UTF-8
+            values = encoded.dictionary.to_pylist()
+        except (pa.ArrowException, UnicodeDecodeError):
+            bad = next(k for k in range(len(encoded.dictionary)) if not _is_utf8(encoded.dictionary, k))
+            self._fail_at_value(encoded, bad, f"{_OFFICIAL[key]} is not UTF-8 text")
+        used = set(pc.unique(encoded.indices).drop_null().to_pylist())
         outputs: list[list[Any]] = [[] for _ in types]
-        for k, value in enumerate(encoded.dictionary.to_pylist()):
-            try:
-                result = fn(value)
-            except _Bad as bad:
-                i = self.first(pc.equal(encoded.indices, k))
-                assert i is not None
-                self.fail(i, bad.problem, bad.error)
+        for k, value in enumerate(values):
+            if k not in used:  # a dictionary may hold values no row uses
+                result: tuple[Any, ...] = tuple(None for _ in types)
+            else:
+                try:
+                    if value is None:
+                        raise _Bad(f"{_OFFICIAL[key]} is blank")
+                    result = fn(cells.text(value))
+                except cells.CellError as exc:
+                    self._fail_at_value(encoded, k, f"{_OFFICIAL[key]} {exc.problem}")
+                except _Bad as bad:
+                    self._fail_at_value(encoded, k, bad.problem, bad.error)
             for out, item in zip(outputs, result, strict=True):
                 out.append(item)
         return [pc.take(pa.array(out, t), encoded.indices) for out, t in zip(outputs, types, strict=True)]
+
+    def _fail_at_value(self, encoded: pa.DictionaryArray, k: int, problem: str,
+                       error: type[InputError] = InputError) -> NoReturn:
+        i = self.first(pc.equal(encoded.indices, k))
+        assert i is not None
+        self.fail(i, problem, error)
+
+
+def _is_utf8(dictionary: pa.Array, k: int) -> bool:
+    try:
+        dictionary.slice(k, 1).validate(full=True)
+        dictionary[k].as_py()
+    except (pa.ArrowException, UnicodeDecodeError):
+        return False
+    return True
 
 
 class _Bad(Exception):
@@ -527,7 +594,7 @@ class _Bad(Exception):
 
 
 def _fy_start(text: str) -> tuple[int]:
-    m = _FY.match(text.strip())
+    m = _FY.match(text)
     if not m:
         raise _Bad(f"Financial Year must be written like 2018/19, got {text!r}")
     start, end_text = int(m.group(1)), m.group(2)
@@ -536,6 +603,8 @@ def _fy_start(text: str) -> tuple[int]:
         end += 100
     if end != start + 1:
         raise _Bad(f"Financial Year {text!r} does not span two consecutive years")
+    if not 1900 < start < 2100:
+        raise _Bad(f"Financial Year {text!r} is not a year the tables cover")
     return (start,)
 
 
@@ -547,15 +616,15 @@ def _area(name: str) -> tuple[str, str, str, str]:
         return slug, "national_body", slug, label
     found = find_force(name)
     if found is None:
-        raise _Bad(f"unknown police force {name.strip()!r}", UnknownForce)
+        raise _Bad(f"unknown police force {name!r}", UnknownForce)
     f = force(found)
     return found, "force", f.ons_code or found, f.name
 
 
 def _clean(text: str) -> tuple[str | None]:
-    """Labels carry trailing spaces and non-breaking spaces ("a\\xa0unconnected building")."""
-    cleaned = " ".join(text.replace("\u00a0", " ").split())
-    return (cleaned or None,)
+    """Labels carry trailing spaces and non-breaking spaces ("a\\xa0unconnected building");
+    ``cells.text`` has already tidied them."""
+    return (text or None,)
 
 
 def _counting_from(start: int, length: int) -> pa.Array:
@@ -574,6 +643,20 @@ def _month_dates(ordinals: pa.Array) -> pa.Array:
     return pc.take(lookup, pc.subtract(ordinals, low))
 
 
+def _check_counts(cols: _Columns, n: pa.Array) -> None:
+    """The count grammar on the whole column: finite, below 10^15, whole (negatives warned of)."""
+    if (i := cols.first(pc.invert(pc.is_finite(n)))) is not None:
+        cols.fail(i, f"Number of Offences: {n[i].as_py()} is not a number")
+    if (i := cols.first(pc.greater_equal(pc.abs(n), cells.MAX_MAGNITUDE))) is not None:
+        cols.fail(i, f"Number of Offences: {cells.shown_number(n[i].as_py())} is too large to be a figure "
+                     "(the limit is 10^15)")
+    if (i := cols.first(pc.not_equal(n, pc.floor(n)))) is not None:
+        try:
+            cells.check_count(n[i].as_py(), negative_allowed=True)
+        except cells.CellError as exc:
+            cols.fail(i, f"Number of Offences: {exc.problem}")
+
+
 def _observations(path: Path, raw: _Raw, warnings: list[str]) -> tuple[pa.Table, str]:
     if len(raw) == 0:
         raise InputError(path, "no data rows below the header")
@@ -581,21 +664,18 @@ def _observations(path: Path, raw: _Raw, warnings: list[str]) -> tuple[pa.Table,
     for key in ("fy", "quarter", "force", "description", "code", "n"):
         cols.no_blanks(key, getattr(raw, key))
 
-    (start_year,) = cols.per_unique(raw.fy, _fy_start, [pa.int64()])
+    (start_year,) = cols.per_unique("fy", raw.fy, _fy_start, [pa.int64()])
 
     q = raw.quarter
     bad = pc.invert(pc.is_in(q, pa.array([1.0, 2.0, 3.0, 4.0])))
     if (i := cols.first(bad)) is not None:
         value = q[i].as_py()
-        shown = int(value) if float(value).is_integer() else value
+        shown = int(value) if float(value).is_integer() and abs(value) < cells.MAX_MAGNITUDE else value
         cols.fail(i, f"Financial Quarter must be 1, 2, 3 or 4, got {shown}")
     quarter = pc.cast(q, pa.int64())
 
     n = raw.n
-    if (i := cols.first(pc.invert(pc.is_finite(n)))) is not None:
-        cols.fail(i, f"Number of Offences must be a number, got {n[i].as_py()}")
-    if (i := cols.first(pc.not_equal(n, pc.floor(n)))) is not None:
-        cols.fail(i, f"Number of Offences must be a whole number, got {n[i].as_py()}")
+    _check_counts(cols, n)
     negative = pc.less(n, 0)
     if (i := cols.first(negative)) is not None:
         count = pc.sum(negative).as_py()
@@ -605,12 +685,11 @@ def _observations(path: Path, raw: _Raw, warnings: list[str]) -> tuple[pa.Table,
             f"Q{quarter[i].as_py()} offence {raw.code[i].as_py()} = {n[i].as_py():g})"
         )
 
-    force_id, area_type, area_code, area_name = cols.per_unique(
-        raw.force, _area, [pa.string()] * 4)
-    (series,) = cols.per_unique(raw.code, _clean, [pa.string()])
-    (label,) = cols.per_unique(raw.description, _clean, [pa.string()])
-    (group,) = cols.per_unique(raw.group, _clean, [pa.string()])
-    (subgroup,) = cols.per_unique(raw.subgroup, _clean, [pa.string()])
+    force_id, area_type, area_code, area_name = cols.per_unique("force", raw.force, _area, [pa.string()] * 4)
+    (series,) = cols.per_unique("code", raw.code, _clean, [pa.string()])
+    (label,) = cols.per_unique("description", raw.description, _clean, [pa.string()])
+    (group,) = cols.per_unique("group", raw.group, _clean, [pa.string()])
+    (subgroup,) = cols.per_unique("subgroup", raw.subgroup, _clean, [pa.string()])
     for key, arr in (("code", series), ("description", label)):
         cols.no_blanks(key, arr)  # cells holding only spaces
 

@@ -10,25 +10,30 @@ holds half of a return.
 
 The file format is documented for its authors in ``docs/local-series.md``; keep the two in
 step (a test fails when a well-known series is missing from the documentation).
+
+Every cell is read by the project's one cell grammar (``scorecard.sources.cells``): the same
+numbers ("1,087" and "92%", never "1,2" or "1e5"), the same text rules (a control character
+or a direction override in any cell is an error naming its line and column, not removed),
+the same decoding and the same checked opening of workbooks, where a formula without a
+saved value is an error naming its cell.  A CSV larger than ``CSV_MAX_BYTES`` is not read.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
-from python_calamine import CalamineError, CalamineWorkbook
 
 from scorecard import periods
 from scorecard.areas import find_force, force, force_id
 from scorecard.errors import InputError
+from scorecard.sources import cells
 from scorecard.sources.observations import OBSERVATION_SCHEMA, ParsedFile
 
 __all__ = [
@@ -145,18 +150,14 @@ _COLUMN_ALIASES = {
 
 _SERIES_ID = re.compile(r"^[a-z0-9_]*[a-z0-9][a-z0-9_]*$")
 _AREA_TYPE = re.compile(r"^[a-z][a-z0-9_]*$")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
-_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-# Line breaks and tabs become spaces; other C0/C1 controls and the bidirectional overrides
-# that can make text display differently from what it contains are removed.
-_SPACE_CONTROLS = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]")
-_DROP_CONTROLS = re.compile(
-    r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
 _MAX_CELL = 2000
 _ACRONYMS = {"nrm", "asb", "da", "vawg", "rtc", "ocg", "sla", "npu", "lpa", "csp", "u25", "ccu", "nfib"}
+# A local series is typed by hand: 16 MiB is some 150,000 rows.
+CSV_MAX_BYTES = 16 * 1024 * 1024
+# The header is the first row with anything in it; a sniff looks this far down for it.
+_HEADER_SEARCH_ROWS = 100
 
-Cell = str | int | float | bool | date | datetime | time | timedelta | None
+Cell = cells.Cell
 
 
 def read_local_series(path: str | Path) -> ParsedFile:
@@ -202,22 +203,18 @@ def looks_like_local_series(path: str | Path) -> bool:
         if suffix in (".csv", ".txt"):
             with p.open("rb") as fh:
                 head = fh.read(64 * 1024)
-            text = _decode_head(head)
+            text = cells.sniff_text(head)
             lines = [line for line in text.splitlines() if line.strip()]
             if not lines:
                 return False
             header: list[Cell] = list(next(csv.reader([lines[0]], delimiter=_delimiter(lines[0]))))
         elif suffix in (".xlsx", ".xlsm"):
-            with CalamineWorkbook.from_path(str(p)) as wb:
-                sheet = wb.get_sheet_by_name(_pick_sheet(wb.sheet_names))
-                header = []
-                for row in sheet.iter_rows():
-                    if any(not _blank(c) for c in row):
-                        header = list(row)
-                        break
+            with cells.open_workbook(p) as wb:
+                grid = wb.rows(_pick_sheet(wb.sheet_names), nrows=_HEADER_SEARCH_ROWS)
+            header = next((row for row in grid if not all(map(cells.is_blank, row))), [])
         else:
             return False
-    except (OSError, ValueError, csv.Error, CalamineError):
+    except (InputError, OSError, ValueError, csv.Error):
         return False
     names = {_column_name(c) for c in header}
     return set(REQUIRED_COLUMNS) <= names
@@ -235,35 +232,6 @@ def series_label(series: str) -> str:
 
 # --- reading the cells -------------------------------------------------------------------
 
-def _decode_head(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
-
-
-def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(path, "this is a spreadsheet workbook, not CSV text; save it with a .xlsx name")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(path, f"cannot read the file as UTF-16 text: {exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"the file is neither UTF-8 nor Windows-1252 text ({exc})") from None
-    warnings.append(
-        f"{path}: not UTF-8; read as Windows-1252 (cp1252). Check characters such as '£' and "
-        "accented names, and save as 'CSV UTF-8' next time."
-    )
-    return text
-
-
 def _delimiter(header_line: str) -> str:
     """Comma, unless the header has none and a spreadsheet wrote tabs or semicolons."""
     if "," in header_line:
@@ -275,11 +243,7 @@ def _delimiter(header_line: str) -> str:
 
 
 def _csv_rows(path: Path, warnings: list[str]) -> list[tuple[int, list[Cell]]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
-    text = _decode(path, data, warnings)
+    text = cells.read_text_file(path, warnings, limit=CSV_MAX_BYTES, what="a local series file")
     if not text.strip():
         raise InputError(path, "the file is empty")
     first_line = next(line for line in text.splitlines() if line.strip())
@@ -291,16 +255,16 @@ def _csv_rows(path: Path, warnings: list[str]) -> list[tuple[int, list[Cell]]]:
         for record in reader:
             line = previous_end + 1
             previous_end = reader.line_num
-            cells: list[Cell] = list(record)
-            if all(_blank(c) for c in cells):
+            row: list[Cell] = list(record)
+            if all(map(cells.is_blank, row)):
                 continue
             if width is None:
-                width = len(cells)
-            elif len(cells) != width:
+                width = len(row)
+            elif len(row) != width:
                 raise InputError(
-                    path, f"this row has {len(cells)} fields but the header has {width}", line
+                    path, f"this row has {len(row)} fields but the header has {width}", line
                 )
-            rows.append((line, cells))
+            rows.append((line, row))
     except csv.Error as exc:
         raise InputError(path, f"cannot read CSV: {exc}", reader.line_num) from None
     return rows
@@ -316,49 +280,37 @@ def _pick_sheet(names: Sequence[str]) -> str:
 
 
 def _xlsx_rows(path: Path, warnings: list[str]) -> tuple[str, list[tuple[int, list[Cell]]]]:
-    try:
-        with CalamineWorkbook.from_path(str(path)) as wb:
-            name = _pick_sheet(wb.sheet_names)
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            names = list(wb.sheet_names)
-    except (CalamineError, OSError, ValueError) as exc:
-        raise InputError(path, f"cannot open the workbook: {exc}") from None
+    with cells.open_workbook(path) as wb:
+        names = list(wb.sheet_names)
+        if not names:
+            raise InputError(path, "the workbook has no sheets")
+        name = _pick_sheet(names)
+        wb.refuse_unsaved_formulas(name)
+        grid = wb.rows(name)
     if len(names) > 1 and name.strip().lower() != "series":
         warnings.append(f"{path}: no sheet is named 'series'; read the first sheet, {name!r}")
     rows: list[tuple[int, list[Cell]]] = []
     for index, row in enumerate(grid):
-        cells: list[Cell] = list(row)
-        if not all(_blank(c) for c in cells):
-            rows.append((index + 1, cells))
+        if not all(map(cells.is_blank, row)):
+            rows.append((index + 1, row))
     if not rows:
         raise InputError(path, f"sheet {name!r} is empty")
     return name, rows
 
 
-def _clean(text: str) -> str:
-    """Untrusted text made safe to store and show: no control characters, one-line."""
-    text = _SPACE_CONTROLS.sub(" ", text)
-    text = _DROP_CONTROLS.sub("", text)
-    return " ".join(text.split())
-
-
-def _blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not _clean(cell))
-
-
 def _column_name(cell: Cell) -> str:
-    name = re.sub(r"[\s\-]+", "_", _clean(str(cell if cell is not None else "")).lower())
+    """A header cell as a column name; lenient, for recognising a header (see ``_header``)."""
+    try:
+        text = cells.text_of(cell)
+    except cells.CellError:
+        return ""
+    name = re.sub(r"[\s\-]+", "_", text.lower())
     return _COLUMN_ALIASES.get(name, name)
 
 
 # --- checking rows -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Number:
-    value: float
-    decimals: int  # decimal places as written, for comparing with a computed percentage
-    percent_sign: bool
-    from_number_cell: bool
+_Number = cells.Number
 
 
 @dataclass
@@ -380,7 +332,7 @@ class _Obs:
 
 
 def _fmt(x: float) -> str:
-    return str(int(x)) if x.is_integer() else repr(x)
+    return cells.shown_number(x)
 
 
 class _RowReader:
@@ -395,39 +347,16 @@ class _RowReader:
         return InputError(self.path, problem, self.line)
 
     def text(self, column: str) -> str:
-        cell = self.cells.get(column)
-        if cell is None:
-            return ""
-        if isinstance(cell, float) and cell.is_integer():
-            cell = int(cell)
-        raw = str(cell)
-        if len(raw) > _MAX_CELL:
-            raise self.fail(f"column {column!r} holds {len(raw)} characters; the limit is {_MAX_CELL}")
-        return _clean(raw)
+        try:
+            return cells.text_of(self.cells.get(column), max_chars=_MAX_CELL)
+        except cells.CellError as exc:
+            raise self.fail(f"column {column!r} {exc.problem}") from None
 
     def number(self, column: str) -> _Number | None:
-        cell = self.cells.get(column)
-        if _blank(cell):
-            return None
-        if isinstance(cell, bool) or not isinstance(cell, int | float | str):
-            raise self.fail(f"column {column!r}: {cell!r} is not a number")
-        if isinstance(cell, int | float):
-            value = float(cell)
-            if not math.isfinite(value):
-                raise self.fail(f"column {column!r}: {cell!r} is not a number")
-            written = _fmt(value)
-            decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
-            return _Number(value, decimals, False, True)
-        text = self.text(column).replace(" ", "")
-        percent = text.endswith("%")
-        if percent:
-            text = text[:-1]
-        if _GROUPED_NUMBER.match(text):
-            text = text.replace(",", "")
-        elif not _PLAIN_NUMBER.match(text):
-            raise self.fail(f"column {column!r}: {self.text(column)!r} is not a number")
-        decimals = len(text.split(".")[1]) if "." in text else 0
-        return _Number(float(text), decimals, percent, False)
+        try:
+            return cells.number_cell(self.cells.get(column))
+        except cells.CellError as exc:
+            raise self.fail(f"column {column!r}: {exc.problem}") from None
 
 
 def _observations(
@@ -440,7 +369,11 @@ def _observations(
     seen: dict[str, int] = {}
     ignored: list[str] = []
     for index, cell in enumerate(header_cells):
-        name = _column_name(cell)
+        try:
+            label = cells.text_of(cell, max_chars=_MAX_CELL)
+        except cells.CellError as exc:
+            raise InputError(path, f"header cell {index + 1} {exc.problem}", header_line) from None
+        name = _column_name(label)
         if not name:
             columns.append(None)
             continue
@@ -451,7 +384,7 @@ def _observations(
             columns.append(name)
         else:
             columns.append(None)
-            ignored.append(_clean(str(cell)))
+            ignored.append(label)
     for required in REQUIRED_COLUMNS:
         if required not in seen:
             raise InputError(
@@ -468,8 +401,8 @@ def _observations(
     first_line_of: dict[tuple[str, str, str, str, date, date], int] = {}
     custom_labels: dict[str, tuple[str, int]] = {}
     overridden: set[str] = set()
-    for line, cells in rows[1:]:
-        named = {col: cells[i] for i, col in enumerate(columns) if col is not None and i < len(cells)}
+    for line, values in rows[1:]:
+        named = {col: values[i] for i, col in enumerate(columns) if col is not None and i < len(values)}
         row = _RowReader(path, line, named)
         obs = _observation(row, this_month, warnings)
         typed = row.text("series_label")
@@ -582,8 +515,11 @@ def _observation(row: _RowReader, this_month: periods.Month, warnings: list[str]
             raise row.fail("column 'value' is blank")
         if value.value < 0:
             raise row.fail(f"{unit} {_fmt(value.value)} is negative")
-        if unit == "count" and not value.value.is_integer():
-            raise row.fail(f"count {_fmt(value.value)} is not a whole number")
+        if unit == "count":
+            try:
+                cells.check_count(value.value)
+            except cells.CellError as exc:
+                raise row.fail(f"count {exc.problem}") from None
         stored, num, den = value.value, None, None
 
     return _Obs(
@@ -605,9 +541,12 @@ def _observation(row: _RowReader, this_month: periods.Month, warnings: list[str]
 
 
 def _period(row: _RowReader) -> periods.Period:
-    cell = row.cells.get("period")
-    if isinstance(cell, date):  # a spreadsheet turned "Jun 2019" into a date: that month
-        return periods.MonthPeriod(periods.Month(cell.year, cell.month))
+    try:
+        month = cells.month_of(row.cells.get("period"))  # a spreadsheet turned "Jun 2019" into a date
+    except cells.CellError as exc:
+        raise row.fail(f"column 'period': {exc.problem}") from None
+    if month is not None:
+        return periods.MonthPeriod(periods.Month(month.year, month.month))
     label = row.text("period")
     if not label:
         raise row.fail("column 'period' is blank")

@@ -35,24 +35,31 @@ older "Domestic"/"Non-domestic burglary", which counted a different set of build
 older edition would yield "domestic_burglary" and "non_domestic_burglary" series rather
 than silently joining a break in the series.  The one alias is the miscellaneous crimes
 wording above, which names the same Home Office offence group.
+
+Cells are read by the project's one cell grammar (``scorecard.sources.cells``).  A figure is
+a count: whole and not negative ("1,234" reads as 1234; "1,2", "21542.5", "-3", "1e5" and
+TRUE are errors, not gaps).  The ONS markers for "not available" (".." and the others in
+``_MISSING_MARKERS``) and blank cells are gaps, left out with a warning, because that is how
+ONS publishes a figure it does not have.  A cell holding a formula without a saved value is
+not a gap (calamine reads it as blank): Table P1 is refused, naming the cell.  Any row whose
+area code is an ONS code is read as an area row, so a force row cannot drop out of the file
+unnoticed because none of its cells looks like a figure.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
 from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
-from python_calamine import CalamineError, CalamineWorkbook
 
 from scorecard.areas import find_force, force, force_id, forces, territorial_forces
 from scorecard.errors import InputError, UnknownForce
 from scorecard.periods import PeriodError, RollingYear, parse
+from scorecard.sources import cells
 from scorecard.sources.observations import OBSERVATION_SCHEMA, ParsedFile
 
 DATASET = "ons_pfa_tables"
@@ -65,7 +72,7 @@ _SERIES_ALIASES = {"miscellaneous_crimes_against_society": "miscellaneous_crimes
 # What ONS prints for "not available" or "suppressed"; a blank cell means the same.
 _MISSING_MARKERS = frozenset({"", "..", ":", "-", "x", "*", "n/a", "[x]", "[z]", "[c]"})
 
-_ONS_CODE = re.compile(r"^[EKNSW]\d{8}$")
+_ONS_CODE = re.compile(r"^[EKNSW][0-9]{8}$")
 _FORCE_CODE_PREFIXES = ("E23", "W15")
 
 # Footnote numbers glued to a word or a closing bracket: "burglary5,6", "harassment 4",
@@ -110,9 +117,10 @@ def read_ons_workbook(path: str | Path) -> ParsedFile:
     """
     file = str(path)
     sheet_name, rows, merges = _read_sheet(file)
-    header = _find_header(file, rows)
-    period = _title_period(file, rows[: header.row])
-    columns = _offence_columns(file, rows, header, merges)
+    where = f"sheet {sheet_name!r}"
+    header = _find_header(file, rows, where)
+    period = _title_period(file, rows[: header.row], where)
+    columns = _offence_columns(file, rows, header, merges, where)
     first_month, last_month = period.first.first_day(), period.last.first_day()
 
     out: dict[str, list[object]] = {name: [] for name in OBSERVATION_SCHEMA.names}
@@ -124,23 +132,24 @@ def read_ons_workbook(path: str | Path) -> ParsedFile:
     for r in range(header.row + 1, len(rows)):
         row = rows[r]
         line = r + 1
-        cells = [_cell(row, c.index) for c in columns]
-        if not any(_looks_like_figure(v) for v in cells):
+        figures = [_cell(row, c.index) for c in columns]
+        if not _ONS_CODE.match(_text(_cell(row, header.code_col))) and not any(map(_looks_like_figure, figures)):
             continue  # unit row ("Numbers"), blank rows, source and footnote rows
-        code = _text(_cell(row, header.code_col))
-        name = _text(_cell(row, header.name_col))
-        fid = _area_force(file, code, name, line)
+        code = _cell_text(file, _cell(row, header.code_col), "Area Code", line, where)
+        name = _cell_text(file, _cell(row, header.name_col), "Area Name", line, where)
+        fid = _area_force(file, code, name, line, where)
         if fid is None:
             continue  # region or country
         if fid in seen:
             raise InputError(
-                file, f"{force(fid).name} appears twice in {sheet_name.strip()} (also line {seen[fid]})", line
+                file, f"{force(fid).name} appears twice in {sheet_name.strip()} (also line {seen[fid]})", line,
+                where=where,
             )
         seen[fid] = line
         info = force(fid)
         missing: list[str] = []
-        for col, cell in zip(columns, cells, strict=True):
-            value = _count(file, cell, col.label, line)
+        for col, cell in zip(columns, figures, strict=True):
+            value = _count(file, cell, col, line, where)
             if value is None:
                 missing.append(col.label)
                 continue
@@ -167,7 +176,7 @@ def read_ons_workbook(path: str | Path) -> ParsedFile:
             warnings.append(_missing_warning(info.name, line, missing, len(columns)))
 
     if not seen:
-        raise InputError(file, f"{sheet_name.strip()} has no police force rows under its header")
+        raise InputError(file, f"{sheet_name.strip()} has no police force rows under its header", where=where)
     expected = territorial_forces()
     absent = [f.name for f in expected if f.force_id not in seen]
     if absent:
@@ -188,9 +197,8 @@ def read_ons_workbook(path: str | Path) -> ParsedFile:
 # --- the sheet ---------------------------------------------------------------------------
 
 def _read_sheet(file: str) -> tuple[str, Sequence[Sequence[Cell]], list[Merge]]:
-    try:
-        workbook = CalamineWorkbook.from_path(file)
-        names: list[str] = list(workbook.sheet_names)
+    with cells.open_workbook(file) as workbook:
+        names = workbook.sheet_names
         matches = [n for n in names if n.strip().casefold() == SHEET.casefold()]
         if not matches:
             raise InputError(
@@ -198,24 +206,23 @@ def _read_sheet(file: str) -> tuple[str, Sequence[Sequence[Cell]], list[Merge]]:
                 f"no {SHEET!r} sheet, so this is not an ONS police force area tables workbook "
                 f"(sheets: {', '.join(repr(n) for n in names) or 'none'})",
             )
-        sheet = workbook.get_sheet_by_name(matches[0])
+        # A formula without a saved value reads as blank: refuse it before anything else.
+        workbook.refuse_unsaved_formulas(matches[0])
         # Absolute coordinates, so row numbers in messages match what Excel shows.
-        rows: Sequence[Sequence[Cell]] = sheet.to_python(skip_empty_area=False)
-        merges = list(sheet.merged_cell_ranges or [])
-    except (CalamineError, OSError, ValueError) as exc:
-        raise InputError(file, f"cannot read as a spreadsheet workbook: {exc}") from exc
+        rows: Sequence[Sequence[Cell]] = workbook.rows(matches[0])
+        merges = workbook.merged_cells(matches[0])
     return matches[0], rows, merges
 
 
-def _find_header(file: str, rows: Sequence[Sequence[Cell]]) -> _Header:
+def _find_header(file: str, rows: Sequence[Sequence[Cell]], where: str) -> _Header:
     for r, row in enumerate(rows):
         labels = [_clean_label(_text(c)).casefold() for c in row]
         if "area code" in labels and "area name" in labels:
             return _Header(r, labels.index("area code"), labels.index("area name"))
-    raise InputError(file, f"{SHEET} has no header row with 'Area Code' and 'Area Name'")
+    raise InputError(file, f"{SHEET} has no header row with 'Area Code' and 'Area Name'", where=where)
 
 
-def _title_period(file: str, title_rows: Sequence[Sequence[Cell]]) -> RollingYear:
+def _title_period(file: str, title_rows: Sequence[Sequence[Cell]], where: str) -> RollingYear:
     """The rolling year named above the header, e.g. "... year ending June 20191,2".
 
     A footnote list is glued straight onto the year, and some editions write the year
@@ -232,11 +239,11 @@ def _title_period(file: str, title_rows: Sequence[Sequence[Cell]]) -> RollingYea
             try:
                 period = parse(f"year ending {m.group(1)} {year}")
             except PeriodError as exc:
-                raise InputError(file, f"cannot read the period in the title: {exc}", r + 1) from exc
+                raise InputError(file, f"cannot read the period in the title: {exc}", r + 1, where=where) from exc
             if not isinstance(period, RollingYear):  # pragma: no cover - the pattern guarantees it
-                raise InputError(file, f"title period {m.group(0)!r} is not a rolling year", r + 1)
+                raise InputError(file, f"title period {m.group(0)!r} is not a rolling year", r + 1, where=where)
             return period
-    raise InputError(file, f"{SHEET} has no 'year ending <month> <year>' in its title")
+    raise InputError(file, f"{SHEET} has no 'year ending <month> <year>' in its title", where=where)
 
 
 def _offence_columns(
@@ -244,6 +251,7 @@ def _offence_columns(
     rows: Sequence[Sequence[Cell]],
     header: _Header,
     merges: Sequence[Merge],
+    where: str,
 ) -> list[_Column]:
     """Label, series key and parent group of every offence column.
 
@@ -267,8 +275,8 @@ def _offence_columns(
             continue
         if c > group_last:
             group = None
-        own = _clean_label(_text(_cell(head, c)))
-        above = _clean_label(_text(_cell(parent, c)))
+        own = _clean_label(_cell_text(file, _cell(head, c), "a column label", header.row + 1, where))
+        above = _clean_label(_cell_text(file, _cell(parent, c), "a column label", header.row, where))
         if not own and not above:
             group = None  # spacer column
             continue
@@ -281,10 +289,11 @@ def _offence_columns(
             label, col_group = own, group
         key = _series_key(label)
         if any(col.series == key for col in columns):
-            raise InputError(file, f"two columns in {SHEET} are both labelled {label!r}", header.row + 1)
+            raise InputError(file, f"two columns in {SHEET} are both labelled {label!r}", header.row + 1,
+                             where=where)
         columns.append(_Column(c, label, key, col_group))
     if not columns:
-        raise InputError(file, f"{SHEET} header has no offence columns", header.row + 1)
+        raise InputError(file, f"{SHEET} header has no offence columns", header.row + 1, where=where)
     return columns
 
 
@@ -295,11 +304,19 @@ def _cell(row: Sequence[Cell], index: int) -> Cell:
 
 
 def _text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return " ".join(str(cell).split())
+    """A cell as text for finding the header and title; what is kept goes through ``_cell_text``."""
+    try:
+        return cells.text_of(cell)
+    except cells.CellError:
+        return " ".join(str(cell).split())
+
+
+def _cell_text(file: str, cell: Cell, what: str, line: int, where: str) -> str:
+    """A cell whose text is used (an area code or name, a column label), by the text grammar."""
+    try:
+        return cells.text_of(cell)
+    except cells.CellError as exc:
+        raise InputError(file, f"{what} {exc.problem}", line, where=where) from None
 
 
 def _clean_label(text: str) -> str:
@@ -314,41 +331,31 @@ def _series_key(label: str) -> str:
 
 
 def _looks_like_figure(cell: Cell) -> bool:
+    """A number, or an ONS marker for a figure that is not available."""
     if isinstance(cell, bool):
         return False
     if isinstance(cell, int | float):
         return True
-    return isinstance(cell, str) and cell.strip() != "" and (
-        cell.strip().casefold() in _MISSING_MARKERS or _numeric_text(cell) is not None
-    )
-
-
-def _numeric_text(text: str) -> float | None:
+    if not isinstance(cell, str) or not cell.strip():
+        return False
+    if cell.strip().casefold() in _MISSING_MARKERS:
+        return True
     try:
-        return float(text.strip().replace(",", ""))
-    except ValueError:
-        return None
+        cells.number(cell)
+    except cells.CellError:
+        return False
+    return True
 
 
-def _count(file: str, cell: Cell, label: str, line: int) -> float | None:
+def _count(file: str, cell: Cell, column: _Column, line: int, where: str) -> float | None:
     """A count, or None where ONS gives none (".." or blank)."""
-    if cell is None:
+    if isinstance(cell, str) and cell.strip().casefold() in _MISSING_MARKERS:
         return None
-    if isinstance(cell, bool | date | time | timedelta):
-        raise InputError(file, f"{label}: {cell!r} is not a count of offences", line)
-    if isinstance(cell, int | float):
-        value = float(cell)
-    else:
-        text = str(cell).strip()
-        if text.casefold() in _MISSING_MARKERS:
-            return None
-        parsed = _numeric_text(text)
-        if parsed is None:
-            raise InputError(file, f"{label}: {text!r} is not a count of offences", line)
-        value = parsed
-    if not math.isfinite(value) or value < 0:
-        raise InputError(file, f"{label}: {value!r} is not a count of offences", line)
-    return value
+    try:
+        return cells.count(cell)
+    except cells.CellError as exc:
+        raise InputError(file, f"{column.label}: {exc.problem}", line,
+                         where=f"{where}, cell {cells.cell_ref(line - 1, column.index)}") from None
 
 
 @cache
@@ -356,25 +363,29 @@ def _force_by_code() -> dict[str, str]:
     return {f.ons_code: f.force_id for f in forces().values() if f.ons_code}
 
 
-def _area_force(file: str, code: str, name: str, line: int) -> str | None:
+def _area_force(file: str, code: str, name: str, line: int, where: str) -> str | None:
     """The force a row is about, or None for a region or country row."""
     if not code:
         # Only British Transport Police has no area code; resolving by name anywhere else
         # would turn the region "West Midlands" into the force.
+        found = find_force(name) if name else None
+        if found is None:
+            raise UnknownForce(file, f"unknown police force {name!r} (a row without an area code)", line,
+                               where=where)
         return force_id(name, file=file, line=line)
     if not _ONS_CODE.match(code):
-        raise UnknownForce(file, f"area code {code!r} ({name!r}) is not an ONS area code", line)
+        raise UnknownForce(file, f"area code {code!r} ({name!r}) is not an ONS area code", line, where=where)
     if not code.startswith(_FORCE_CODE_PREFIXES):
         return None
     # Exact match on the code: areas.find_force normalises "E23999999" down to "e", which
     # resolves to an arbitrary English force, so it cannot be trusted to reject a bad code.
     fid = _force_by_code().get(code)
     if fid is None:
-        raise UnknownForce(file, f"unknown police force area code {code!r} ({name!r})", line)
+        raise UnknownForce(file, f"unknown police force area code {code!r} ({name!r})", line, where=where)
     by_name = find_force(name) if name else None
     if by_name is not None and by_name != fid:
         raise InputError(
-            file, f"area code {code} is {force(fid).name} but the row is named {name!r}", line
+            file, f"area code {code} is {force(fid).name} but the row is named {name!r}", line, where=where
         )
     return fid
 
