@@ -347,7 +347,8 @@ def test_looks_like_home_office_rejects_other_files(tmp_path: Path) -> None:
         (with_(n="1e5"), "Number of Offences: '1e5' is not a number (write the figure in full, without an exponent)"),
         (with_(n="12%"), "Number of Offences: '12%' is a percentage, not a count"),
         (with_(n="1 234"), "Number of Offences: '1 234' is not a number (a number has no spaces inside it)"),
-        (with_(n="1" + "0" * 15), "Number of Offences: 1000000000000000 is too large to be a figure (the limit is 10^15)"),
+        (with_(n="1" + "0" * 15),
+         "Number of Offences: 1000000000000000 is too large to be a figure (the limit is 10^15)"),
         (with_(force="West\x00Midlands"), "Force Name holds the control character U+0000 (character 5); "
                                           "a cell holds only printable text"),
         (with_(desc="Murder\x1b[31m"), "Offence Description holds the control character U+001B (character 7); "
@@ -492,3 +493,95 @@ def test_a_true_false_cell_is_not_a_count(tmp_path: Path) -> None:
         read_home_office(path)
     assert_names_file_and_line(exc.value, path, 3, "2018_19")
     assert exc.value.problem == "Number of Offences: TRUE is a true/false value, not a number"
+
+
+# --- the parquet copy: types, size and damage are checked before it is decoded ----------------
+
+def real_parquet_columns() -> dict[str, pa.Array]:
+    t = pq.read_table(PRC_PARQUET).slice(0, 1000)
+    return {name: t.column(name).combine_chunks() for name in t.column_names}
+
+
+@needs_real_data
+@pytest.mark.parametrize(("column", "values", "problem"), [
+    ("n", lambda a: pc.cast(a, pa.string()), "column 'n' holds text, but Number of Offences must be numbers"),
+    ("n", lambda a: pc.greater(a, 5), "column 'n' holds bool, but Number of Offences must be numbers"),
+    ("Financial Quarter", lambda a: pa.array([date(2018, 4, 1)] * len(a)),
+     "column 'Financial Quarter' holds date32[day], but Financial Quarter must be numbers"),
+    ("Offence Code", lambda a: pa.array(range(len(a))), "column 'Offence Code' holds number, but Offence Code must be texts"),
+], ids=["n-as-text", "n-as-bool", "quarter-as-date", "code-as-int"])
+def test_a_parquet_column_of_the_wrong_type_is_refused(tmp_path: Path, column: str, values: Any, problem: str) -> None:
+    columns = real_parquet_columns()
+    columns[column] = values(columns[column])
+    path = tmp_path / "prc.parquet"
+    pq.write_table(pa.table(columns), path)
+    with pytest.raises(InputError) as exc:
+        read_home_office(path)
+    assert exc.value.problem == problem
+
+
+@needs_real_data
+def test_a_truncated_parquet_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "prc.parquet"
+    data = PRC_PARQUET.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="cannot open as parquet"):
+        read_home_office(path)
+
+
+@needs_real_data
+def test_a_parquet_whose_text_would_decode_to_gigabytes_is_refused_before_decoding(tmp_path: Path) -> None:
+    # One 2,000-character description repeated for 400,000 rows: a small file (dictionary
+    # encoded), 800 MB once written out.
+    rows = 400_000
+    columns = {"FY": pa.array(["2018/19"] * rows), "Financial Quarter": pa.array([1.0] * rows),
+               "Force": pa.array(["West Mercia"] * rows), "Offence Description": pa.array(["x" * 2000] * rows),
+               "Group": pa.array(["g"] * rows), "Offence Subgroup": pa.array(["s"] * rows),
+               "Offence Code": pc.cast(pa.array(range(rows)), pa.string()), "n": pa.array([1.0] * rows)}
+    path = tmp_path / "prc.parquet"
+    pq.write_table(pa.table(columns), path)
+    assert path.stat().st_size < 10 * 1024 * 1024
+    with pytest.raises(InputError, match=r"text would take 810,288,890 bytes once decoded"):
+        read_home_office(path)
+
+
+@needs_real_data
+def test_a_parquet_control_character_names_its_row(tmp_path: Path) -> None:
+    columns = real_parquet_columns()
+    labels = columns["Offence Description"].to_pylist()
+    labels[41] = "Arson\x1b[2J"
+    columns["Offence Description"] = pa.array(labels)
+    path = tmp_path / "prc.parquet"
+    pq.write_table(pa.table(columns), path)
+    with pytest.raises(InputError) as exc:
+        read_home_office(path)
+    assert exc.value.line == 42
+    assert exc.value.problem == ("Offence Description holds the control character U+001B (character 6); "
+                                 "a cell holds only printable text")
+
+
+# --- workbooks: formulas and far-away cells --------------------------------------------------
+
+def test_a_formula_without_a_saved_value_in_a_workbook_is_an_error(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "prc.xlsx", {"2018_19": [HEADER, GOOD, with_(code="28E", n="=6*2")]})
+    with pytest.raises(InputError) as exc:
+        read_home_office(path)
+    assert str(exc.value) == (f"{path}, sheet '2018_19', line 3: cell H3 holds a formula with no saved value "
+                              "(=6*2): open the workbook in Excel and save it again")
+
+
+def test_a_workbook_that_claims_a_million_rows_is_read_as_the_rows_it_holds(tmp_path: Path) -> None:
+    import zipfile
+
+    path = write_xlsx(tmp_path / "prc.xlsx", {"2018_19": [HEADER, GOOD]})
+    claimed = tmp_path / "claimed.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(claimed, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:H2"/>', b'<dimension ref="A1:XFD1048576"/>')
+                assert b"XFD1048576" in data
+            zout.writestr(info, data)
+    parsed = read_home_office(claimed)
+    assert parsed.table["value"].to_pylist() == [12.0]
+    assert parsed.table["source_line"].to_pylist() == [2]

@@ -259,7 +259,8 @@ def test_markup_and_formulas_in_text_are_kept_as_plain_data(tmp_path: Path) -> N
 def test_a_control_character_in_any_cell_is_refused_with_its_line_and_column(
         tmp_path: Path, hidden: str, code: str) -> None:
     header = "force,series,series_label,period,value,unit,note\n"
-    text = header + "West Midlands,homicides,,2021,46,,\n" + f"West Midlands,odd_series,Odd{hidden}label,2021,1,count,x\n"
+    text = (header + "West Midlands,homicides,,2021,46,,\n"
+            + f"West Midlands,odd_series,Odd{hidden}label,2021,1,count,x\n")
     error = rejected(tmp_path, text)
     assert error.line == 3
     assert error.problem == f"column 'series_label' holds the control character {code} (character 4); " \
@@ -660,3 +661,58 @@ def test_an_unclosed_quote_is_refused(tmp_path: Path) -> None:
     error = rejected(tmp_path, HEADER + 'West Midlands,homicides,2021,46,,,,"a note that never ends\n')
     assert error.problem.startswith("cannot read CSV:")
     assert error.line == 2
+
+
+# --- the cell grammar in a local series ------------------------------------------------------
+
+@pytest.mark.parametrize(("period", "problem"), [
+    ("2024-13", "cannot read period '2024-13'"),
+    ("Feb 30 2024", "cannot read period 'Feb 30 2024'"),
+    ("2024-02-30", "cannot read period '2024-02-30'"),
+    ("2024 Q5", "cannot read period '2024 Q5'"),
+    ("0000-01", "cannot read period '0000-01': year 0 is out of range"),
+], ids=["month-13", "feb-30", "iso-feb-30", "q5", "year-0"])
+def test_an_impossible_period_is_refused_with_its_line(tmp_path: Path, period: str, problem: str) -> None:
+    error = rejected(tmp_path, HEADER + f"West Midlands,homicides,{period},46,,,,\n")
+    assert error.line == 2
+    assert error.problem.startswith(problem)
+
+
+def test_a_formula_without_a_saved_value_is_an_error_naming_its_cell(tmp_path: Path) -> None:
+    grid: list[list[object]] = [["force", "series", "period", "value"],
+                                ["West Midlands", "homicides", "2021", "=40+6"]]
+    path = workbook(tmp_path, {"series": grid})
+    with pytest.raises(InputError) as caught:
+        read_local_series(path)
+    assert str(caught.value) == (f"{path}, sheet 'series', line 2: cell D2 holds a formula with no saved value "
+                                 "(=40+6): open the workbook in Excel and save it again")
+
+
+def test_a_time_typed_into_the_period_column_is_not_a_month(tmp_path: Path) -> None:
+    from datetime import time
+
+    grid: list[list[object]] = [["force", "series", "period", "value"], ["West Midlands", "homicides", time(9), 3]]
+    with pytest.raises(InputError) as caught:
+        read_local_series(workbook(tmp_path, {"series": grid}))
+    assert (caught.value.line, caught.value.problem) == (2, "column 'period': 09:00:00 is a time, not a month")
+
+
+def test_a_true_false_value_is_not_a_count(tmp_path: Path) -> None:
+    grid: list[list[object]] = [["force", "series", "period", "value"], ["West Midlands", "homicides", "2021", True]]
+    with pytest.raises(InputError) as caught:
+        read_local_series(workbook(tmp_path, {"series": grid}))
+    assert caught.value.problem == "column 'value': TRUE is a true/false value, not a number"
+
+
+def test_a_utf16_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "West Midlands,homicides,2021,46,,,,\n", encoding="utf-16")
+    assert rows(path)[0]["value"] == 46.0
+
+
+def test_a_windows_1252_file_with_a_byte_windows_1252_lacks_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "local.csv"
+    path.write_bytes(HEADER.encode() + b"West Midlands,homicides,2021,46,,,,note \x81\n")
+    with pytest.raises(InputError) as caught:
+        read_local_series(path)
+    assert caught.value.line == 2
+    assert "neither UTF-8 nor Windows-1252 text (byte 0x81)" in caught.value.problem

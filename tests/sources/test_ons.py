@@ -401,3 +401,83 @@ def test_a_force_listed_twice_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="appears twice") as err:
         read_ons_workbook(path)
     assert err.value.line == 7
+
+
+# --- cells the grammar refuses: an error naming the cell, never a gap --------------------
+
+ONS_JUNE_2019_DEMO = Path(__file__).resolve().parents[2] / "demo" / "data" / BASELINE.name
+WM_RESIDENTIAL_BURGLARY = b'<c r="O34" s="24"><v>21542</v></c>'
+
+
+def edited_table_p1(tmp_path: Path, old: bytes, new: bytes, name: str = "ons.xlsx") -> Path:
+    """The real June 2019 workbook with one cell of Table P1 rewritten in the sheet XML,
+    everything else byte for byte as published."""
+    import zipfile
+
+    path = tmp_path / name
+    with zipfile.ZipFile(ONS_JUNE_2019_DEMO) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                assert data.count(old) == 1
+                data = data.replace(old, new)
+            zout.writestr(info, data)
+    return path
+
+
+def with_table_p1_cell(tmp_path: Path, replacement: bytes) -> Path:
+    """... with West Midlands' residential burglary (cell O34, 21,542) written as ``replacement``."""
+    return edited_table_p1(tmp_path, WM_RESIDENTIAL_BURGLARY, replacement)
+
+
+def test_a_formula_with_no_saved_value_is_an_error_naming_its_cell_not_a_gap(tmp_path: Path) -> None:
+    path = with_table_p1_cell(tmp_path, b'<c r="O34" s="24"><f>N34-P34</f></c>')
+
+    with pytest.raises(InputError) as err:
+        read_ons_workbook(path)
+
+    assert str(err.value) == (f"{path}, sheet 'Table P1', line 34: cell O34 holds a formula with no saved value "
+                              "(=N34-P34): open the workbook in Excel and save it again")
+
+
+def test_a_formula_with_its_saved_value_reads_as_the_published_figure(tmp_path: Path) -> None:
+    path = with_table_p1_cell(tmp_path, b'<c r="O34" s="24"><f>N34-P34</f><v>21542</v></c>')
+    assert figure(read_ons_workbook(path), "west-midlands", "residential_burglary") == 21_542
+
+
+@pytest.mark.parametrize(("cell", "problem"), [
+    (b'<c r="O34" s="24"><v>21542.5</v></c>', "Residential burglary: 21542.5 is not a whole number"),
+    (b'<c r="O34" s="24"><v>-21542</v></c>', "Residential burglary: -21542 is negative"),
+    (b'<c r="O34" s="24" t="inlineStr"><is><t>1,2</t></is></c>',
+     "Residential burglary: '1,2' is not a number (commas separate thousands in groups of three, as in 1,234; "
+     "decimals take a full stop)"),
+    (b'<c r="O34" s="24" t="inlineStr"><is><t>21,542</t></is></c>', None),
+    (b'<c r="O34" s="24" t="b"><v>1</v></c>', "Residential burglary: TRUE is a true/false value, not a number"),
+    (b'<c r="O34" s="24" t="inlineStr"><is><t>2.1542e4</t></is></c>',
+     "Residential burglary: '2.1542e4' is not a number (write the figure in full, without an exponent)"),
+], ids=["fraction", "negative", "one-comma-two", "grouped-thousands", "true", "exponent"])
+def test_west_midlands_residential_burglary_written_otherwise(tmp_path: Path, cell: bytes, problem: str | None) -> None:
+    path = with_table_p1_cell(tmp_path, cell)
+    if problem is None:  # "21,542" typed as text is the same figure
+        assert figure(read_ons_workbook(path), "west-midlands", "residential_burglary") == 21_542
+        return
+    with pytest.raises(InputError) as err:
+        read_ons_workbook(path)
+    assert (err.value.line, err.value.where, err.value.problem) == (34, "sheet 'Table P1', cell O34", problem)
+
+
+@pytest.mark.parametrize("control", [b"\x1b", b"\x00", b"&#x202E;"], ids=["escape", "NUL", "RLO"])
+def test_a_control_character_in_an_area_name_is_an_error_naming_its_row(tmp_path: Path, control: bytes) -> None:
+    path = edited_table_p1(tmp_path, b'<c r="B34" s="5" t="s"><v>78</v></c>',
+                           b'<c r="B34" s="5" t="inlineStr"><is><t>West' + control + b"Midlands</t></is></c>")
+    with pytest.raises(InputError) as err:
+        read_ons_workbook(path)
+    assert err.value.line == 34
+    assert err.value.problem.startswith("Area Name holds the control character U+")
+
+
+def test_a_force_row_with_no_figure_at_all_is_read_not_skipped(tmp_path: Path) -> None:
+    # Every cell text: the row is still West Midlands' (its code says so), so the text is an error.
+    path = write_p1(tmp_path / "p1.xlsx", [["E23000014", "West Midlands", "three hundred", "", "fifty", "many"]])
+    with pytest.raises(InputError, match="Total recorded crime \\(excluding fraud\\): 'three hundred' is not a number"):
+        read_ons_workbook(path)

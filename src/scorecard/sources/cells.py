@@ -441,10 +441,6 @@ def _refuse(path: Path, problem: str) -> NoReturn:
 
 def _format_of(path: Path, data: bytes, zf: zipfile.ZipFile | None) -> str:
     """"xlsx" or "ods", from the content; anything else is refused with what it looks like."""
-    suffix = path.suffix.lower()
-    if suffix in _BINARY_SUFFIXES:
-        _refuse(path, f"binary workbooks ({suffix}) are not read, because they cannot be checked before "
-                      "they are opened: save it as .xlsx (or .ods)")
     if zf is None:
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             _refuse(path, "this is an old binary Excel workbook (.xls) under another name: save it as .xlsx")
@@ -462,11 +458,15 @@ def _format_of(path: Path, data: bytes, zf: zipfile.ZipFile | None) -> str:
         found = "ods"
     else:
         _refuse(path, "a zip archive, but not an .xlsx or .ods workbook (no xl/workbook.xml or content.xml)")
+    return found
+
+
+def _refuse_wrong_name(path: Path, found: str) -> None:
+    suffix = path.suffix.lower()
     expected = _XLSX_SUFFIXES if found == "xlsx" else _ODS_SUFFIXES
     if suffix not in expected:
         _refuse(path, f"the file is an {found.upper()} workbook but its name ends {suffix or 'without a suffix'}: "
                       f"rename it to end {expected[0]}")
-    return found
 
 
 # --- workbooks: the zip container --------------------------------------------------------
@@ -600,16 +600,24 @@ class _XlsxSheetScan:
         self.cell_row = self.cell_column = -1
         self.has_formula = self.has_value = False
         self.formula: list[str] = []
+        self.cell_type: str | None = None
+        # The text of a formula cell's <v>, collected only to tell an empty one.
+        self.value_text: list[str] | None = None
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        if self.formula:
+        if self.formula or self.value_text is not None:
             self.parser.CharacterDataHandler = None
         if ":" in name:
             name = name.rpartition(":")[2]
         if name == "v" or name == "is":
             self.has_value = True
+            if self.has_formula and name == "v" and self.cell_type != "str":
+                # openpyxl writes <f>...</f><v></v>: a value element with nothing in it.
+                self.value_text = []
+                self.parser.CharacterDataHandler = self.value_text.append
         elif name == "c":
             self.settle()
+            self.cell_type = attrs.get("t")
             ref = attrs.get("r")
             if ref is None:
                 self.column += 1
@@ -646,11 +654,14 @@ class _XlsxSheetScan:
         if self.cell_row >= 0 and (self.has_formula or self.has_value):
             self.grid.rows = max(self.grid.rows, self.cell_row + 1)
             self.grid.columns = max(self.grid.columns, self.cell_column + 1)
-            if not self.has_value:
+            saved = self.has_value and (self.value_text is None or "".join(self.value_text).strip())
+            if self.has_formula and not saved:
                 self.grid.unsaved.append((self.cell_row, self.cell_column, "".join(self.formula).strip()))
         self.cell_row = -1
         self.has_formula = self.has_value = False
         self.formula = []
+        self.value_text = None
+        self.parser.CharacterDataHandler = None
 
 
 def _no_dtd(*_: object) -> None:
@@ -693,7 +704,10 @@ def _xlsx_grid_quickly(data: bytes) -> _Grid | None:
         if b"" in seen:
             return None
         letters |= seen
-        last_row = max(last_row, *map(int, set(map(itemgetter(1), found))))
+        numbers = set(map(int, set(map(itemgetter(1), found))))
+        if 0 in numbers:
+            return None  # row 0 is no row: the full parse names the cell
+        last_row = max(last_row, *numbers)
     if not letters:
         return _Grid()
     columns = max(_column_number(a.decode()) for a in letters)
@@ -995,7 +1009,11 @@ def open_workbook(path: str | Path) -> Workbook:
     data = read_bytes(p, limit=WORKBOOK_MAX_BYTES, what="a workbook")
     if not data:
         _refuse(p, "the file is empty")
+    if p.suffix.lower() in _BINARY_SUFFIXES:
+        _refuse(p, f"binary workbooks ({p.suffix.lower()}) are not read, because they cannot be checked before "
+                   "they are opened: save it as .xlsx (or .ods)")
     checked = _check(p, data)
+    _refuse_wrong_name(p, checked.format)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
