@@ -340,6 +340,8 @@ TEXT = [
          edited_wm(1, lambda r: r.replace(b"Crime type", b"Crime kind")), line=1, says="header"),
     Case("outcomes-header-in-street-file", "an outcomes file named as a street file is refused at line 1",
          csv(WM, lambda: member(THAMES_VALLEY, "2022-01/2022-01-thames-valley-outcomes.csv")), line=1),
+    Case("cr-only-line-endings", "a file with old Mac line endings (CR alone) is refused at line 1, saying why",
+         csv(WM, lambda: west_mercia().replace(b"\n", b"\r")), line=1, says="carriage return alone"),
     Case("blank-lines-only", "a file of blank lines is refused as empty at line 1", csv(WM, lambda: b"\n\n \n"), line=1,
          says="empty file"),
     Case("header-only", "a header with no rows is refused at line 2 (it must not wipe a month)",

@@ -790,3 +790,16 @@ def test_an_encrypted_member_is_refused_without_reading_it(october: Store, sampl
     err = refused(october, path)
 
     assert err.problem.startswith("2018-10/2018-10-kent-street.csv: the member is encrypted")
+
+
+@pytest.mark.parametrize(("nul_line", "latin1_line"), [(9, 5), (5, 9)])
+def test_of_two_bad_bytes_the_first_is_reported(october: Store, sample: bytes, tmp_path: Path,
+                                               nul_line: int, latin1_line: int) -> None:
+    bad = with_line(sample, nul_line, lambda row: row + b"\0")
+    bad = with_line(bad, latin1_line, lambda row: row.replace(b"On or near", b"On or n\xe9ar"))
+    path = write(tmp_path / WEST_MERCIA_NAME, bad)
+
+    err = refused(october, path)
+
+    assert err.line == min(nul_line, latin1_line)
+    assert ("control character 0x00" in err.problem) == (nul_line < latin1_line)
