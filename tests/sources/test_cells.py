@@ -77,7 +77,7 @@ NOT_NUMBERS = [
     ("%",         "'%' is not a number"),
     ("",          "is blank"),
     ("1" + "0" * 15, "1000000000000000 is too large to be a figure (the limit is 10^15)"),
-    ("9" * 400,   "'" + "9" * 400 + "' is not a number"),  # too large for a float at all
+    ("9" * 400,   "'" + "9" * 39 + "…' is not a number"),  # too large for a float at all; quoted short
     ("1\x002",    "holds the control character U+0000 (character 2); a cell holds only printable text"),
 ]
 
@@ -458,3 +458,14 @@ def test_one_comma_two_is_an_error_in_every_reader(tmp_path: Path) -> None:
         (2, "column 'value': '1,2' is not a number" + GROUPING),
         (34, "Residential burglary: '1,2' is not a number" + GROUPING),
     ]
+
+
+@pytest.mark.parametrize(("head", "text"), [
+    ("force,value\n".encode("utf-16-le"), "force,value\n"),
+    ("force,value\n".encode("utf-16-be"), "force,value\n"),
+    ("force,value\n".encode("utf-16"), "force,value\n"),
+    (b"force,value\n" + b"\x00" * 200, "force,value\n" + "\x00" * 200),  # a sparse file is not UTF-16
+    (b"force,\xa3value\n", "force,\ufffdvalue\n"),
+], ids=["utf16-le-no-bom", "utf16-be-no-bom", "utf16-bom", "nul-tail", "cp1252"])
+def test_a_sniff_reads_the_head_of_any_file_without_raising(head: bytes, text: str) -> None:
+    assert cells.sniff_text(head) == text

@@ -481,3 +481,15 @@ def test_a_force_row_with_no_figure_at_all_is_read_not_skipped(tmp_path: Path) -
     path = write_p1(tmp_path / "p1.xlsx", [["E23000014", "West Midlands", "three hundred", "", "fifty", "many"]])
     with pytest.raises(InputError, match="Total recorded crime \\(excluding fraud\\): 'three hundred' is not a number"):
         read_ons_workbook(path)
+
+
+def test_a_table_p1_that_claims_a_million_rows_reads_as_the_72_it_holds(tmp_path: Path) -> None:
+    # <dimension ref="A1:XFD1048576"/> is only a claim: calamine and the workbook checks go by
+    # the cells, so the figures are the published ones.
+    path = edited_table_p1(tmp_path, b'<dimension ref="A1:AA72"/>', b'<dimension ref="A1:XFD1048576"/>')
+
+    parsed = read_ons_workbook(path)
+
+    assert figure(parsed, "west-midlands", "residential_burglary") == 21_542
+    assert figure(parsed, "west-midlands", "burglary") == 28_675
+    assert parsed.table.num_rows == 44 * 23

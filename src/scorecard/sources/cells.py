@@ -252,9 +252,16 @@ def sniff_text(head: bytes) -> str:
     """The first bytes of a file as text, for a reader deciding whether a file is its kind.
 
     Never raises: bytes that do not decode become U+FFFD, so a sniff can only say "not mine".
+    UTF-16 without its byte-order mark is read as UTF-16 here, so that the file reaches its
+    reader, which refuses it with the reason (``decode_text``).
     """
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head.decode("utf-16", errors="replace")
+    sample = head[:4096]
+    even, odd = sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")
+    half = len(sample) // 2
+    if half and max(even, odd) * 5 >= half * 2 and min(even, odd) * 10 < half:  # NULs on one side only
+        return head.decode("utf-16-le" if odd > even else "utf-16-be", errors="replace")
     return head.decode("utf-8-sig", errors="replace")
 
 
@@ -344,11 +351,16 @@ def number(written: str) -> Number:
     percent = body.endswith("%")
     digits = body[:-1].rstrip() if percent else body
     if not _NUMBER.match(digits):
-        raise CellError(f"{body!r} is not a number{_hint(digits)}")
+        raise CellError(f"{quoted(body)} is not a number{_hint(digits)}")
     number_value = float(digits.replace(",", ""))
-    value = _checked_float(number_value, shown_number(number_value) if math.isfinite(number_value) else repr(body))
+    value = _checked_float(number_value, shown_number(number_value) if math.isfinite(number_value) else quoted(body))
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     return Number(value, decimals, percent, False)
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """Text as a message quotes it, cut short when long: '9999999999999999999999999999999999999…'."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _hint(digits: str) -> str:
@@ -497,9 +509,12 @@ def _members(path: Path, zf: zipfile.ZipFile, file_size: int) -> list[zipfile.Zi
 
 def _inflate(path: Path, fh: io.BytesIO, info: zipfile.ZipInfo) -> bytes:
     """A member's bytes, which must be exactly its declared size and checksum."""
+    size = len(fh.getbuffer())
+    if not (0 <= info.header_offset <= size - 30 and 0 <= info.compress_size <= size and info.file_size >= 0):
+        _refuse(path, f"part {info.filename!r} lies outside the file: the zip is damaged")
     fh.seek(info.header_offset)
     local = fh.read(30)
-    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+    if local[:4] != b"PK\x03\x04":
         _refuse(path, f"part {info.filename!r} is damaged (no local header): the zip is broken")
     name_length, extra_length = struct.unpack("<HH", local[26:30])
     fh.seek(info.header_offset + 30 + name_length + extra_length)

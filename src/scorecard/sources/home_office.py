@@ -150,15 +150,27 @@ def read_home_office(path: str | Path) -> ParsedFile:
 def looks_like_home_office(path: str | Path) -> bool:
     """Cheap sniff for the ingest dispatcher: reads only a schema or the first rows.
 
-    Never raises: a file this module cannot even peek into (or that the workbook checks
-    refuse) is simply not ours.
+    Never raises.  A CSV or XLSX file this module cannot even peek into is simply not ours
+    (another reader may take it).  But this is the only reader of parquet and ODS files, so
+    one of those that cannot be opened is claimed, for ``read_home_office`` to say what is
+    wrong with it (a damaged footer, a zip bomb) rather than "not a file type we read".
     """
     p = Path(path)
     suffix = p.suffix.lower()
-    try:
-        if suffix == ".parquet":
+    if suffix == ".parquet":
+        try:
             names = pq.read_schema(p).names
-            return len(_map_header(names)) == len(_COLUMNS)
+        except (pa.ArrowException, OSError, ValueError):
+            return True
+        return len(_map_header(names)) == len(_COLUMNS)
+    if suffix == ".ods":
+        try:
+            with cells.open_workbook(p) as book:
+                return any(_is_header(row) for name in book.sheet_names
+                           for row in book.rows(name, nrows=_HEADER_SEARCH_ROWS))
+        except InputError:
+            return True
+    try:
         if suffix == ".csv":
             with p.open("rb") as fh:
                 head = fh.read(64 * 1024)
@@ -295,7 +307,13 @@ class _Builder:
             text = pc.utf8_trim_whitespace(pa.array(values, pa.string()))
             text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
             if pc.all(pc.match_substring_regex(text, cells.NUMBER_PATTERN)).as_py() is not False:
-                return pc.cast(pc.replace_substring(text, ",", ""), pa.float64())
+                try:
+                    numbers = pc.cast(pc.replace_substring(text, ",", ""), pa.float64())
+                except pa.ArrowException:
+                    numbers = None
+                if numbers is not None and pc.all(pc.is_finite(numbers)).as_py() is not False:
+                    return numbers
+                # 400 digits cast to infinity: the cell-by-cell path names the cell as written
         return pa.array([parse(v, line, sheet) for v, line in zip(values, lines, strict=True)], pa.float64())
 
     def _quarter(self, value: object, line: int, sheet: str | None) -> float | None:
@@ -453,8 +471,8 @@ def _read_parquet(path: Path, size: int) -> _Raw:
         kind = _parquet_kind(schema.field(name).type)
         expected = "number" if key in _NUMBER_KEYS else "text"
         if kind != expected:
-            raise InputError(path, f"column {name!r} holds {kind}, but {_OFFICIAL[key]} must be {expected}s",
-                             where=f"column {name!r}")
+            wanted = "numbers" if expected == "number" else "text"
+            raise InputError(path, f"column {name!r} holds {kind}, but {_OFFICIAL[key]} must be {wanted}")
     _check_parquet_size(path, meta, {names[header[k]] for k in _COLUMNS}, size)
     text_columns = [names[header[k]] for k in _TEXT_KEYS]
     try:
