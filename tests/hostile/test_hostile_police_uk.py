@@ -125,7 +125,10 @@ def in_folder(*entries: tuple[str, Callable[[Path], None]]) -> Make:
         root = folder / "police-uk"
         root.mkdir()
         for name, create in entries:
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            folder_path = root
+            for part in Path(name).parent.parts:  # one level at a time: mkdir(parents=True) recurses
+                folder_path = folder_path / part
+                folder_path.mkdir(exist_ok=True)
             create(root / name)
         return root
 
@@ -294,6 +297,10 @@ FORCE_AND_MONTH = [
          csv(SS_NAME, merseyside_stops), says=r"lie outside Leicestershire's police force area"),
     Case("stops-of-merseyside-in-zip", "the same, as a member of an archive",
          zipped(lambda: [(f"2019-12/{SS_NAME}", merseyside_stops())], "2019-12.zip"), says="outside Leicestershire"),
+    Case("stops-of-city-as-met", "the City of London's real stop and search saved as the Met's is refused by place",
+         csv("2019-12-metropolitan-stop-and-search.csv",
+             lambda: member(STOP_SEARCH, "2019-12/2019-12-city-of-london-stop-and-search.csv")),
+         says="outside Metropolitan Police's police force area"),
     Case("reported-by-blank", "a street row with no 'Reported by' is refused on its line",
          edited_wm(40, cell(2, b"")), line=40, says="no 'Reported by'"),
     Case("reported-by-one-row", "one row of another force deep in a real file is refused on its line",
@@ -427,6 +434,9 @@ ARCHIVES = [
          zipped(lambda: [("../../" + WM, west_mercia())]), says="unsafe path"),
     Case("no-police-members", "an archive of other files is refused, saying what it should hold",
          zipped(lambda: [("README.txt", b"hello\n"), ("figures.csv", b"a,b\n1,2\n")]), says="holds no data.police.uk"),
+    Case("long-member-name", "a member name longer than a file name may be (a force spelt with forty 'police's)",
+         zipped(lambda: [("2018-10/2018-10-west-mercia" + "-police" * 40 + "-street.csv", kent())]), line=2,
+         says="reported by 'Kent Police'"),
     Case("ansi-member-name", "an escape sequence in a member's name is printed escaped",
          zipped(lambda: [(ESC_NAME, NUL_AT_3())]), line=3, says=r"\\x1b\[31mred"),
     Case("markup-member-name", "a member name like console markup is printed as it is, not as markup",
@@ -452,6 +462,8 @@ FOLDERS = [
     Case("folder-empty", "an empty folder is refused", in_folder(), says="holds no data.police.uk"),
     Case("folder-other-csvs", "a folder of CSVs not named as data.police.uk names them is refused",
          in_folder(("crimes.csv", holding(west_mercia))), says="not a data.police.uk file name"),
+    Case("folder-nested-deep", "a file 1,200 folders deep is found (no recursion to exhaust) and refused on its line",
+         in_folder(("d/" * 1_200 + WM, holding(kent))), line=2),
     Case("good-then-bad", "a good file given with a bad one is undone with it",
          lambda f: (write(f, "good/" + WM, west_mercia()), write(f, "bad/" + WM, kent()))[1],
          ("ingest", "{dir}/good/" + WM, "{input}"), line=2),
@@ -469,7 +481,27 @@ def _declare_size(data: bytearray, size: int) -> None:
 
 @pytest.fixture(scope="module")
 def outcomes(hostile_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    return run_all(CASES, hostile_store, tmp_path_factory.mktemp("police-uk"))
+    root = tmp_path_factory.mktemp("police-uk")
+    try:
+        return run_all(CASES, hostile_store, root)
+    finally:
+        # shutil.rmtree recurses once per level, so pytest could not clear the deep folder away.
+        remove_tree(root / "folder-nested-deep")
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder tree of any depth, without recursion."""
+    pending = [path] if path.exists() else []
+    while pending:
+        with os.scandir(pending[-1]) as listing:
+            entries = list(listing)
+        folders = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
+        if folders:
+            pending.extend(folders)
+            continue
+        for entry in entries:
+            os.unlink(entry.path)
+        os.rmdir(pending.pop())
 
 
 def test_there_are_enough_cases() -> None:

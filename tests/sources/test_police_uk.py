@@ -704,6 +704,13 @@ def test_real_stop_and_search_files_are_in_their_forces_areas(tmp_path: Path) ->
         assert store.con.execute("SELECT count(*) FROM police_uk_stop_search").fetchall() == [(expected,)]
         assert store.con.execute("SELECT count(*) FROM police_uk_stop_search WHERE occurred_at IS NULL"
                                  ).fetchall() == [(0,)]
+        # Well clear of the line (half): the City of London's are the lowest, at about 70%.
+        shares = {(force, month): inside / located for (_, force, month), (located, inside)
+                  in police_uk.located_inside(store, [int(str(ld["load_id"])) for ld in store.loads()]).items()}
+        assert len(shares) == 18  # six forces with located rows, three months
+        assert min(shares, key=shares.__getitem__)[0] == "city-of-london"
+        assert 0.68 < min(shares.values()) < 0.71
+        assert min(v for (force, _), v in shares.items() if force != "city-of-london") > 0.95
 
 
 def test_a_folder_with_a_pipe_loads_its_files_and_says_what_it_skipped(tmp_path: Path, sample: bytes) -> None:
@@ -717,8 +724,8 @@ def test_a_folder_with_a_pipe_loads_its_files_and_says_what_it_skipped(tmp_path:
 
         assert (summary["status"], summary["rows"]) == ("loaded", 199)
         assert summary["warnings"] == [
-            f"{folder / '2018-11-west-mercia-street.csv'}: not a regular file (a pipe, device, socket or broken link); "
-            "skipped"]
+            f"{folder / '2018-11-west-mercia-street.csv'}: not a regular file (a pipe, device, socket, folder link or "
+            "broken link); skipped"]
 
 
 def test_member_names_are_stored_as_given_and_only_shown_escaped(tmp_path: Path, sample: bytes) -> None:
