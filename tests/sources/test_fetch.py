@@ -444,6 +444,15 @@ def test_a_bad_crc_is_caught(site: Site, client: httpx.Client, tmp_path: Path) -
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_encrypted_download_is_an_error_not_a_crash(site: Site, client: httpx.Client, tmp_path: Path) -> None:
+    """zipfile raises RuntimeError (not BadZipFile) when it meets an encrypted entry."""
+    site.publish(OCT, _encrypted_flag(monthly_archive(OCT)))
+
+    with pytest.raises(FetchError, match="encrypted"):
+        get(site, client, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_complete_archive_is_skipped(
     site: Site, client: httpx.Client, oct_zip: bytes, tmp_path: Path
 ) -> None:

@@ -829,7 +829,8 @@ def _select_list(kind: str) -> str:
     ``CASE WHEN <each check's first test> THEN month WHEN <each check's any test> THEN month
     ELSE error(…) END``.  DuckDB narrows the rows as it evaluates an AND, and tries a later WHEN
     only on the rows an earlier one did not take, so a real file pays for the cheap exact tests
-    alone (one guard costs a third of what a CASE per checked column did)."""
+    alone (measured on the nine archives: one guard adds less than half the CPU time that a
+    CASE per checked column did)."""
     checks = _checks(kind)
     first = " AND ".join(f"({c.passes[0]})" for c in checks)
     whens = f"WHEN {first} THEN f.month"
