@@ -469,3 +469,13 @@ def test_one_comma_two_is_an_error_in_every_reader(tmp_path: Path) -> None:
 ], ids=["utf16-le-no-bom", "utf16-be-no-bom", "utf16-bom", "nul-tail", "cp1252"])
 def test_a_sniff_reads_the_head_of_any_file_without_raising(head: bytes, text: str) -> None:
     assert cells.sniff_text(head) == text
+
+
+def test_a_zip_directory_of_millions_of_entries_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "crowded.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(cells.ZIP_MAX_MEMBERS + 1):
+            zf.writestr(f"xl/{i}.xml", b"")
+    with pytest.raises(InputError, match=r"zip directory lists 10,001 parts"):
+        cells.open_workbook(path)
+

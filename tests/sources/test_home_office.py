@@ -508,7 +508,8 @@ def real_parquet_columns() -> dict[str, pa.Array]:
     ("n", lambda a: pc.greater(a, 5), "column 'n' holds bool, but Number of Offences must be numbers"),
     ("Financial Quarter", lambda a: pa.array([date(2018, 4, 1)] * len(a)),
      "column 'Financial Quarter' holds date32[day], but Financial Quarter must be numbers"),
-    ("Offence Code", lambda a: pa.array(range(len(a))), "column 'Offence Code' holds number, but Offence Code must be texts"),
+    ("Offence Code", lambda a: pa.array(range(len(a))),
+     "column 'Offence Code' holds number, but Offence Code must be text"),
 ], ids=["n-as-text", "n-as-bool", "quarter-as-date", "code-as-int"])
 def test_a_parquet_column_of_the_wrong_type_is_refused(tmp_path: Path, column: str, values: Any, problem: str) -> None:
     columns = real_parquet_columns()
@@ -532,12 +533,16 @@ def test_a_truncated_parquet_is_refused(tmp_path: Path) -> None:
 @needs_real_data
 def test_a_parquet_whose_text_would_decode_to_gigabytes_is_refused_before_decoding(tmp_path: Path) -> None:
     # One 2,000-character description repeated for 400,000 rows: a small file (dictionary
-    # encoded), 800 MB once written out.
+    # encoded, and built that way here too), 800 MB once written out.
     rows = 400_000
-    columns = {"FY": pa.array(["2018/19"] * rows), "Financial Quarter": pa.array([1.0] * rows),
-               "Force": pa.array(["West Mercia"] * rows), "Offence Description": pa.array(["x" * 2000] * rows),
-               "Group": pa.array(["g"] * rows), "Offence Subgroup": pa.array(["s"] * rows),
-               "Offence Code": pc.cast(pa.array(range(rows)), pa.string()), "n": pa.array([1.0] * rows)}
+
+    def repeated(value: str) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.repeat(pa.scalar(0, pa.int32()), rows), pa.array([value]))
+
+    columns = {"FY": repeated("2018/19"), "Financial Quarter": pa.repeat(pa.scalar(1.0), rows),
+               "Force": repeated("West Mercia"), "Offence Description": repeated("x" * 2000),
+               "Group": repeated("g"), "Offence Subgroup": repeated("s"),
+               "Offence Code": pc.cast(pa.array(range(rows)), pa.string()), "n": pa.repeat(pa.scalar(1.0), rows)}
     path = tmp_path / "prc.parquet"
     pq.write_table(pa.table(columns), path)
     assert path.stat().st_size < 10 * 1024 * 1024

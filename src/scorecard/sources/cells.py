@@ -95,13 +95,15 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from types import TracebackType
-from typing import NoReturn
+from typing import NoReturn, cast
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine
 
 from scorecard.errors import InputError
@@ -529,9 +531,11 @@ def _inflate(path: Path, fh: io.BytesIO, info: zipfile.ZipInfo) -> bytes:
             data = inflater.decompress(raw, info.file_size + 1)
         except zlib.error as exc:
             _refuse(path, f"part {info.filename!r} cannot be inflated ({exc}): the zip is damaged")
-        if len(data) > info.file_size or not inflater.eof:
+        if len(data) > info.file_size:
             _refuse(path, f"part {info.filename!r} inflates to more than the {_size(info.file_size)} it declares "
                           "(a zip bomb, or a damaged zip), so the workbook is not opened")
+        if not inflater.eof:
+            _refuse(path, f"part {info.filename!r} ends before its compressed data does: the zip is damaged")
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
         _refuse(path, f"part {info.filename!r} does not match its declared size or checksum: the zip is damaged")
     return data
@@ -684,12 +688,12 @@ def _no_dtd(*_: object) -> None:
 
 
 # Every start tag of a cell, with its reference when written as Excel, LibreOffice and
-# openpyxl write it (r="..." first), and every formula.  A match without a reference sends
-# the sheet to the full parse.
-_CELL_TAGS = re.compile(rb'<(?:c(?=[\s/>])(?: r="([A-Z]{1,3})([0-9]{1,7})")?|f(?=[\s/>]))')
-# A second r in a cell's tag, which calamine would take instead of the first.  A tag ends
-# before the next "<" (XML allows none in an attribute value).
-_SECOND_R = re.compile(rb'<c r="[^"]*"[^<]*?\sr\s*=')
+# openpyxl write it (r="..." first) and the rest of the tag, and every formula.  A match
+# without a reference sends the sheet to the full parse.  The rest runs to the next "<"
+# (XML allows none in an attribute value), so a second r, which calamine would take instead
+# of the first, is in it.
+_CELL_TAGS = re.compile(rb'<(?:c(?=[\s/>])(?: r="([A-Z]{1,3})([0-9]{1,7})"([^<]*))?|f(?=[\s/>]))')
+_AN_R = re.compile(rb"\sr\s*=")
 # An element name with a prefix ("x:c"), which calamine reads as the unprefixed one.
 _PREFIXED = re.compile(rb":(?:c|row|f|v|is)[\s/>]")
 _SLICE = 8 * 1024 * 1024
@@ -700,10 +704,11 @@ def _xlsx_grid_quickly(data: bytes) -> _Grid | None:
 
     Counts every cell, with a value or not, so it is never smaller than calamine's grid.
     It runs over whole slices in C (a regex and set operations), so a sheet of 2.6 million
-    cells takes a second rather than the several of a full parse; a sheet with formulas,
-    prefixed names or a cell whose reference is not written first goes to ``_xlsx_grid``.
+    cells takes a second or two rather than the several of a full parse; a sheet with
+    formulas, prefixed names, a cell whose reference is not written first or a second r in a
+    cell's tag goes to ``_xlsx_grid``.
     """
-    if _PREFIXED.search(data) or _SECOND_R.search(data):
+    if _PREFIXED.search(data):
         return None
     letters: set[bytes] = set()
     last_row = 0
@@ -716,7 +721,7 @@ def _xlsx_grid_quickly(data: bytes) -> _Grid | None:
         if not found:
             continue
         seen = set(map(itemgetter(0), found))
-        if b"" in seen:
+        if b"" in seen or any(_AN_R.search(rest) for rest in set(map(itemgetter(2), found))):
             return None
         letters |= seen
         numbers = set(map(int, set(map(itemgetter(1), found))))
@@ -756,8 +761,6 @@ def _xlsx_grid(data: bytes) -> _Grid:
 _ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""
 _ODS_TABLE = re.compile(rb"<table:table(?=[\s>/])" + _ATTRS + rb"(/?)>")
 _ODS_TABLE_END = b"</table:table>"
-_ODS_ROW = re.compile(rb"<table:table-row(?=[\s>/])" + _ATTRS + rb"(/?)>")
-_ODS_ROW_END = b"</table:table-row>"
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s>/])" + _ATTRS + rb"(/?)>")
 _ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*["']\s*([0-9]+)""")
 _COLUMNS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*([0-9]+)""")
@@ -788,21 +791,6 @@ def _ods_tables(data: bytes) -> Iterator[tuple[str, int, int]]:
         position = end
 
 
-def _ods_rows(data: bytes, start: int, end: int) -> Iterator[tuple[int, bytes]]:
-    """(times repeated, body) of every row of a table; a self-closing row has an empty body."""
-    position = start
-    while (m := _ODS_ROW.search(data, position, end)) is not None:
-        repeat = _repeat(_ROWS_REPEATED, m.group(1))
-        if m.group(2):
-            position = m.end()
-            yield repeat, b""
-            continue
-        close = data.find(_ODS_ROW_END, m.end(), end)
-        close = end if close < 0 else close
-        yield repeat, data[m.end():close]
-        position = close
-
-
 def _ods_row_width(body: bytes) -> int:
     """Columns up to the last cell with a value type (or any text) in a row, repeats counted.
 
@@ -828,21 +816,101 @@ def _ods_row_width(body: bytes) -> int:
 
 
 def _ods_grids(data: bytes) -> dict[str, _Grid]:
-    """Each table's grid as calamine builds it, and its cells with a formula but no value."""
+    """Each table's grid as calamine builds it, and its cells with a formula but no value.
+
+    A content.xml written as LibreOffice and Excel write one (no repeat but the empty run that
+    ends a row, no formula, no merged cells) is measured as a whole in a few passes in C, as
+    one grid at least as large as all the tables together (``ALL_SHEETS``): every row element
+    counts, and every repeat of a row that has a value or is followed by one in its table; a
+    row is as wide as its cell tags.  Anything else is measured table by table, row by row.
+    """
+    if b"office:value-type" not in data:
+        return {}
+    if (data.count(b"columns-repeated") == len(_LIBREOFFICE_TAIL.findall(data))
+            and b"table:formula" not in data and b"covered-table-cell" not in data):
+        rows = data.count(_ROW_START)
+        for m in _ANY_ROWS_REPEATED.finditer(data):
+            table_end = data.find(_ODS_TABLE_END, m.end())
+            if data.find(b"office:value-type", m.end(), len(data) if table_end < 0 else table_end) >= 0:
+                rows += int(m.group(1)) - 1
+        width = max(map(methodcaller("count", b"<table:table-cell"), data.split(b"</table:table-row>")))
+        return {ALL_SHEETS: _Grid(rows, width)}
     grids: dict[str, _Grid] = {}
     for name, start, end in _ods_tables(data):
-        grid = grids.setdefault(name, _Grid())
-        with_formulas = data.find(b"table:formula", start, end) >= 0
-        row = 0
-        for repeat, body in _ods_rows(data, start, end):
-            width = _ods_row_width(body) if body else 0
-            if width:
-                grid.rows = max(grid.rows, row + repeat)
-                grid.columns = max(grid.columns, width)
-            if with_formulas and b"table:formula" in body:
-                grid.unsaved.extend(_ods_unsaved(body, row))
-            row += repeat
+        grid = _ods_table_grid_by_row(data, start, end)
+        known = grids.setdefault(name, grid)
+        if known is not grid:  # two tables of one name: count both
+            known.rows, known.columns = known.rows + grid.rows, max(known.columns, grid.columns)
+            known.unsaved.extend(grid.unsaved)
     return grids
+
+
+ALL_SHEETS = "(all sheets)"
+_ROW_START = b"<table:table-row"
+_ODS_CHUNK = 16 * 1024 * 1024
+# The run of empty cells LibreOffice ends a row with, as it writes it.
+_LIBREOFFICE_TAIL = re.compile(rb'<table:table-cell table:number-columns-repeated="[0-9]+"/></table:table-row>')
+_ANY_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*([0-9]+)""")
+# On the text after each "<table:table-row": a real row (not "-group" or "s"), its repeat,
+# whether its start tag closes it, and the run of empty cells LibreOffice ends rows with.
+_QUOTED_TAG = r"""(?:[^>"']|"[^"]*"|'[^']*')*?"""
+_IS_ROW = r"^[\s/>]"
+_ROW_REPEAT = "^" + _QUOTED_TAG + r"""number-rows-repeated\s*=\s*["']\s*(?P<n>[0-9]+)"""
+_SELF_CLOSED = "^" + _QUOTED_TAG + "/>"
+_EMPTY_TAIL = r"<table:table-cell[^<]*columns-repeated[^<]*/>\s*</table:table-row>\s*$"
+_VALUED_TAIL = r"office:value-type[^<]*/>\s*</table:table-row>\s*$"
+
+
+def _ods_table_grid_by_row(data: bytes, start: int, end: int) -> _Grid:
+    """One table's grid, its rows measured in C (Arrow) a slice at a time.
+
+    A row's width is its number of cell tags, less the empty run at its end; a row with
+    any other repeat, or a formula, is measured cell by cell (``_ods_row_width``).
+    """
+    grid = _Grid()
+    row = 0
+    position = start
+    while position < end:
+        cut = data.find(_ROW_START, min(position + _ODS_CHUNK, end), end)
+        cut = end if cut < 0 else cut
+        pieces = pc.split_pattern(pa.array([data[position:cut]], pa.large_binary()), _ROW_START).flatten()
+        pieces = pieces.filter(pc.match_substring_regex(pieces, _IS_ROW))
+        position = cut
+        if len(pieces) == 0:
+            continue
+        written = pc.struct_field(pc.extract_regex(pieces, _ROW_REPEAT), [0])
+        if pc.any(pc.greater(pc.binary_length(written), 12)).as_py():
+            raise _NotASheet("a row is repeated more than a trillion times")
+        repeats = pc.fill_null(pc.cast(written, pa.int64()), 1)
+        closed = pc.match_substring_regex(pieces, _SELF_CLOSED)
+        valued = pc.or_(pc.match_substring(pieces, "office:value-type"), pc.match_substring(pieces, "<text:"))
+        cells_ = pc.add(pc.count_substring(pieces, "<table:table-cell"),
+                        pc.count_substring(pieces, "<table:covered-table-cell"))
+        runs = pc.count_substring(pieces, "columns-repeated")
+        empty_tail = pc.and_(pc.match_substring_regex(pieces, _EMPTY_TAIL),
+                             pc.invert(pc.match_substring_regex(pieces, _VALUED_TAIL)))
+        simple = pc.or_(pc.equal(runs, 0), pc.and_(pc.equal(runs, 1), empty_tail))
+        width = pc.if_else(pc.and_(valued, pc.invert(closed)),
+                           pc.subtract(cells_, pc.cast(pc.and_(pc.equal(runs, 1), empty_tail), pa.int64())), 0)
+        ends = pc.add(pc.cumulative_sum(repeats), row)
+        careful = pc.and_(pc.and_(valued, pc.invert(closed)), pc.invert(simple))
+        formulas = pc.match_substring(pieces, "table:formula")
+        odd = pc.indices_nonzero(pc.or_(careful, formulas)).to_pylist()
+        if odd:
+            widths = width.to_pylist()
+            for i in odd:
+                body = pieces[i].as_py()
+                if careful[i].as_py():
+                    widths[i] = _ods_row_width(body)
+                if formulas[i].as_py():
+                    grid.unsaved.extend(_ods_unsaved(body, ends[i].as_py() - repeats[i].as_py()))
+            width = pa.array(widths, pa.int64())
+        holding = pc.greater(width, 0)
+        if pc.any(holding).as_py():
+            grid.rows = max(grid.rows, pc.max(pc.filter(ends, holding)).as_py())
+            grid.columns = max(grid.columns, pc.max(width).as_py())
+        row = ends[-1].as_py()
+    return grid
 
 
 def _ods_unsaved(body: bytes, row: int) -> list[tuple[int, int, str]]:
@@ -884,13 +952,39 @@ def _check(path: Path, data: bytes) -> _Checked:
     return checked
 
 
+# The central directory of a zip that holds ZIP_MAX_MEMBERS parts with long names.
+_CENTRAL_DIRECTORY_MAX_BYTES = 8 * 1024 * 1024
+
+
+def _refuse_large_directory(path: Path, data: bytes) -> None:
+    """Refuse, from the end record, a zip whose directory alone would be large to read.
+
+    ``zipfile`` builds an object for every entry of the central directory before anyone can
+    count them, so a 200 MB file of four million empty entries would take gigabytes.
+    """
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return  # zipfile says what is wrong
+    entries, directory = struct.unpack("<HI", data[end + 10:end + 16])
+    locator = data.rfind(b"PK\x06\x07", max(0, end - 20), end)
+    if locator >= 0 and locator + 20 <= len(data):
+        record = struct.unpack("<Q", data[locator + 8:locator + 16])[0]
+        if 0 <= record <= len(data) - 56 and data[record:record + 4] == b"PK\x06\x06":
+            entries, directory = struct.unpack("<QQ", data[record + 32:record + 48])
+    if entries > ZIP_MAX_MEMBERS or directory > _CENTRAL_DIRECTORY_MAX_BYTES:
+        _refuse(path, f"the workbook's zip directory lists {entries:,} parts in {_size(directory)}; "
+                      f"more than {ZIP_MAX_MEMBERS:,} parts is not a workbook")
+
+
 def _check_uncached(path: Path, data: bytes) -> _Checked:
     fh = io.BytesIO(data)
     zf: zipfile.ZipFile | None = None
     if data.startswith(b"PK"):
+        _refuse_large_directory(path, data)
         try:
             zf = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error,
+                OverflowError, NotImplementedError) as exc:
             _refuse(path, f"not a readable workbook: the zip is damaged ({exc})")
     fmt = _format_of(path, data, zf)
     assert zf is not None
@@ -905,9 +999,11 @@ def _check_uncached(path: Path, data: bytes) -> _Checked:
                 _refuse(path, "an OpenDocument file, but not a spreadsheet (its mimetype is "
                               f"{member[:80].decode('ascii', errors='replace')!r})")
             if info.filename == "content.xml":
-                _refuse_dtd(path, info.filename, member)
                 _require_utf8_xml(path, info.filename, member)
-                grids.update(_ods_grids(member))
+                try:
+                    grids.update(_ods_grids(member))
+                except _NotASheet as exc:
+                    _refuse(path, f"content.xml cannot be read safely: {exc}")
         elif info.filename in names.values() or (info.filename.endswith(".xml") and b"sheetData" in member):
             _require_utf8_xml(path, info.filename, member)
             label = next((n for n, p in names.items() if p == info.filename), info.filename)
@@ -919,8 +1015,9 @@ def _check_uncached(path: Path, data: bytes) -> _Checked:
     total = sum(g.cells for g in grids.values())
     if total > MAX_CELLS:
         name, widest = max(grids.items(), key=lambda kv: kv[1].cells)
+        which = "they run" if name == ALL_SHEETS else f"sheet {name!r} runs"
         _refuse(path, f"the workbook's sheets span {total:,} cells, more than the {MAX_CELLS:,} read "
-                      f"(sheet {name!r} runs to row {widest.rows:,} and column {widest.columns:,}): "
+                      f"({which} to row {widest.rows:,} and column {widest.columns:,}): "
                       "is something stored far below or to the right of the table?")
     return _Checked(fmt, {name: sorted(g.unsaved) for name, g in grids.items() if g.unsaved})
 
@@ -983,7 +1080,7 @@ class Workbook:
             grid = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
         except _CALAMINE_ERRORS as exc:
             raise InputError(self.path, f"cannot read the sheet: {exc}", where=f"sheet {sheet!r}") from None
-        return [list(row) for row in grid]
+        return cast(list[list[Cell]], grid)
 
     def merged_cells(self, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """Merged ranges as ((first row, first column), (last row, last column)), 0-based."""
