@@ -517,12 +517,42 @@ LOCAL_CASES = [
 CASES = [*ONS_CASES, *HOME_OFFICE_CASES, *LOCAL_CASES]
 
 
+def shared_strings_bomb(folder: Path) -> Path:
+    """The ONS workbook with its shared strings inflating to 1.5 GB (a million 1,000-character strings)."""
+
+    path = folder / "ons-ye-jun-2019.xlsx"
+    entry = b"<si><t>" + b"x" * 1000 + b"</t></si>"
+    with zipfile.ZipFile(ONS) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                zout.writestr(info, zin.read(info))
+                continue
+            with zout.open(info.filename, "w", force_zip64=True) as fh:
+                fh.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+                for _ in range(1500):
+                    fh.write(entry * 1000)
+                fh.write(b"</sst>")
+    return path
+
+
+# Known gap, outside the readers: ingest.detect asks calamine for the sheet names (to spot
+# "Table P1") before any reader's checks run, and calamine inflates the shared strings to do
+# it.  Strict, so that it fails the day detect opens workbooks with cells.open_workbook.
+DETECTION_CASES = [
+    pytest.param(Case("ons-shared-strings-bomb", "a workbook whose shared strings inflate to 1.5 GB is refused "
+                      "before anything inflates them", shared_strings_bomb, says="would inflate from", seconds=30),
+                 marks=pytest.mark.xfail(strict=True, reason="ingest.detect's _has_sheet opens the workbook with "
+                                                             "calamine before cells.open_workbook checks it")),
+]
+
+
 @pytest.fixture(scope="module")
 def outcomes(hostile_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    return run_all(CASES, hostile_store, tmp_path_factory.mktemp("tables"))
+    cases = [*CASES, *(p.values[0] for p in DETECTION_CASES)]
+    return run_all(cases, hostile_store, tmp_path_factory.mktemp("tables"))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", [*CASES, *DETECTION_CASES], ids=[*(c.id for c in CASES), "ons-shared-strings-bomb"])
 def test_refused_cleanly(case: Case, outcomes: dict[str, Outcome]) -> None:
     check(case, outcomes[case.id])
 

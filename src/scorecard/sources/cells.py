@@ -12,7 +12,8 @@ bytes are decoded as
 ==========================================  ================================================
 UTF-8, with or without Excel's BOM          read
 UTF-16 with a byte-order mark               read
-UTF-32, or NUL bytes without a UTF-16 BOM   refused (UTF-16 saved without its BOM, or binary)
+UTF-32, or NULs throughout and no BOM       refused (UTF-16 saved without its BOM, or binary);
+                                            a stray NUL is left to the cell grammar below
 a zip or an old Excel (OLE) file            refused: a workbook or archive, not CSV text
 not UTF-8, and no UTF-8 sequence in it      read as Windows-1252, with a warning (what older
                                             Excel writes as "CSV")
@@ -64,23 +65,29 @@ cells lie far apart, and because a zip of a few kilobytes can inflate to gigabyt
 * the path is a regular file of at most ``WORKBOOK_MAX_BYTES``;
 * the content, not the name, says what it is (XLSX/XLSM or ODS; a name that disagrees is
   refused, as are the binary .xls and .xlsb, which cannot be checked this way);
-* the zip holds at most ``ZIP_MAX_MEMBERS`` members, none encrypted or stored twice, whose
-  compressed data does not overlap, compressed with deflate (or stored);
-* the members together inflate to at most ``INFLATED_MAX_BYTES`` and at most
-  ``INFLATION_RATIO`` times the file (but ``INFLATED_FLOOR`` is always allowed): checked
-  from the declared sizes first and then by inflating every member, which must give exactly
-  its declared size and checksum, so a member that lies about its size is refused too;
-* no XML part declares a DTD or entities;
-* every sheet's grid — rows from the first to the last cell holding something, times the
-  columns likewise, as calamine will allocate it — adds up over the sheets to at most
-  ``MAX_CELLS`` cells.  A sheet that only *claims* a million rows (``<dimension
-  ref="A1:XFD1048576">``) or whose million rows are all empty costs nothing and is read.
+* the zip's directory lists at most ``ZIP_MAX_MEMBERS`` parts (read from its end record
+  before ``zipfile`` builds anything), none encrypted or named twice, compressed with deflate
+  or stored, their compressed sizes together no more than the file (so parts do not overlap);
+* the parts together inflate to at most ``INFLATED_MAX_BYTES`` and at most
+  ``INFLATION_RATIO`` times the file (``INFLATED_FLOOR`` is always allowed): checked from the
+  declared sizes first, then by inflating every part, which must give exactly its declared
+  size and checksum, so a part that lies about its size is refused too;
+* at most ``MAX_SHEETS`` sheets; the XML parsed here (workbook.xml, its relationships, a
+  worksheet read in full) may declare no DTD or entities (calamine expands none);
+* the sheets' grids — from A1 to the last cell holding something, as calamine allocates
+  them — add up to at most ``MAX_CELLS`` cells.  They are measured without being built: an
+  XLSX sheet by a scan of its cell references in C (``_xlsx_grid_quickly``), or by expat when
+  the sheet is unusual or holds formulas (``_XlsxSheetScan``); an ODS by counting its rows and
+  cell tags (``_ods_grids``).  Each measure is never smaller than calamine's grid.  A sheet
+  that only *claims* a million rows (``<dimension ref="A1:XFD1048576">``), or whose million
+  rows are all empty, costs nothing and is read.
 
 Every calamine error, ``OSError`` and ``ValueError`` becomes an ``InputError`` naming the file.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import html
@@ -141,10 +148,14 @@ MAX_MAGNITUDE = 1e15
 
 WORKBOOK_MAX_BYTES = 200 * 1024 * 1024
 ZIP_MAX_MEMBERS = 10_000
-INFLATED_MAX_BYTES = 1024 * 1024 * 1024
+# The whole long Home Office table, written as LibreOffice writes ODS, is 350 MB of XML.
+INFLATED_MAX_BYTES = 768 * 1024 * 1024
 INFLATED_FLOOR = 64 * 1024 * 1024
-# Real workbooks inflate 4x (ONS) to 30x (Home Office workforce ODS, long runs of empty cells).
+# Real workbooks inflate 4x (the ONS editions) to 29x (the Home Office workforce ODS); the
+# long table as LibreOffice ODS, 35x.
 INFLATION_RATIO = 100
+# Far more sheets than any published workbook has.
+MAX_SHEETS = 1_000
 # 2.6 million cells (the whole Home Office table on one sheet) take about 360 MB to read.
 MAX_CELLS = 5_000_000
 
@@ -314,7 +325,7 @@ def text_of(value: object, *, max_chars: int = MAX_CELL_CHARS) -> str:
 
 # --- numbers -----------------------------------------------------------------------------
 
-# The grammar of a number written in a text cell (no sign of percent), in a syntax both
+# The grammar of a number written in a text cell (without a percent sign), in a syntax both
 # Python's ``re`` and RE2 (Arrow's ``match_substring_regex``) read identically.
 NUMBER_PATTERN = r"^[+-]?(?:(?:[0-9]+|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.[0-9]+)?|\.[0-9]+)$"
 _NUMBER = re.compile(NUMBER_PATTERN)
@@ -334,7 +345,6 @@ class Number:
 def shown_number(value: float) -> str:
     """A number as a message shows it: 21542, 21542.5, 1000000000000000."""
     return str(int(value)) if math.isfinite(value) and value.is_integer() and abs(value) < 1e20 else repr(value)
-
 
 
 def _checked_float(value: float, shown: str) -> float:
@@ -382,7 +392,11 @@ def number_cell(value: object) -> Number | None:
     if isinstance(value, bool):
         raise CellError(f"{'TRUE' if value else 'FALSE'} is a true/false value, not a number")
     if isinstance(value, int | float):
-        number_value = _checked_float(float(value), shown_number(float(value)) if math.isfinite(value) else str(value))
+        try:
+            as_float = float(value)
+        except OverflowError:  # an integer beyond any float
+            raise CellError(f"{quoted(str(value))} is too large to be a figure (the limit is 10^15)") from None
+        number_value = _checked_float(as_float, shown_number(as_float) if math.isfinite(as_float) else str(value))
         written = shown_number(number_value)
         decimals = len(written.split(".")[1]) if "." in written and "e" not in written else 0
         return Number(number_value, decimals, False, True)
@@ -775,9 +789,13 @@ def _repeat(pattern: re.Pattern[bytes], attrs: bytes) -> int:
 
 
 def _ods_tables(data: bytes) -> Iterator[tuple[str, int, int]]:
-    """(name, start, end) of each table in content.xml."""
+    """(name, start, end) of each table in content.xml (``_NotASheet`` past ``MAX_SHEETS``)."""
     position = 0
+    seen = 0
     while (m := _ODS_TABLE.search(data, position)) is not None:
+        seen += 1
+        if seen > MAX_SHEETS:
+            raise _NotASheet(f"it holds more than {MAX_SHEETS:,} tables")
         found = _ODS_NAME.search(m.group(1))
         raw = (found.group(1) if found.group(1) is not None else found.group(2)) if found else b""
         name = html.unescape(raw.decode("utf-8", errors="replace"))
@@ -829,9 +847,16 @@ def _ods_grids(data: bytes) -> dict[str, _Grid]:
     if (data.count(b"columns-repeated") == len(_LIBREOFFICE_TAIL.findall(data))
             and b"table:formula" not in data and b"covered-table-cell" not in data):
         rows = data.count(_ROW_START)
+        # A repeat counts when a value follows it in its table: find each table's last value.
+        ends: list[int] = []
+        while (found := data.find(_ODS_TABLE_END, ends[-1] + 1 if ends else 0)) >= 0:
+            ends.append(found)
+            if len(ends) > MAX_SHEETS:
+                raise _NotASheet(f"it holds more than {MAX_SHEETS:,} tables")
+        ends.append(len(data))
+        last_values = [data.rfind(b"office:value-type", ends[i - 1] if i else 0, end) for i, end in enumerate(ends)]
         for m in _ANY_ROWS_REPEATED.finditer(data):
-            table_end = data.find(_ODS_TABLE_END, m.end())
-            if data.find(b"office:value-type", m.end(), len(data) if table_end < 0 else table_end) >= 0:
+            if m.end() < last_values[bisect.bisect_left(ends, m.end())]:
                 rows += int(m.group(1)) - 1
         width = max(map(methodcaller("count", b"<table:table-cell"), data.split(b"</table:table-row>")))
         return {ALL_SHEETS: _Grid(rows, width)}
@@ -991,6 +1016,8 @@ def _check_uncached(path: Path, data: bytes) -> _Checked:
     infos = _members(path, zf, len(data))
     parts = {i.filename: i for i in infos}
     names = _xlsx_sheet_parts(path, fh, parts) if fmt == "xlsx" else {}
+    if len(names) > MAX_SHEETS:
+        _refuse(path, f"the workbook holds {len(names):,} sheets; more than {MAX_SHEETS:,} is not read")
     grids: dict[str, _Grid] = {}
     for info in infos:
         member = _inflate(path, fh, info)
