@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from scorecard.characters import FORBIDDEN
 from scorecard.errors import ConfigError
 
 #: Largest configuration file read.  The built-in catalogue is 20 KB and a report
@@ -68,9 +69,8 @@ Model = TypeVar("Model", bound=BaseModel)
 ErrorKind = type[ConfigError]
 
 _BOM = b"\xef\xbb\xbf"
-# C0 controls except tab, line feed and carriage return; DEL; C1 controls; bidirectional
-# embeddings, overrides and isolates (the marks U+200E/U+200F stay allowed).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What text in a file may not hold: one rule for every reader (scorecard.characters).
+_CONTROL = FORBIDDEN
 
 
 class KeyProblem(ValueError):

@@ -16,15 +16,21 @@ else that escapes is a bug: the command prints one line saying so and exits with
 is never left half-loaded; the message is written for the analyst who supplied the file.
 
 Messages hold untrusted text (file names, member names inside archives, cell values), so
-they are shown through ``printable``: control characters and bidirectional overrides are
-escaped, never sent to the terminal raw.
+they are shown through ``printable`` (``scorecard.characters``): control characters and
+bidirectional overrides are escaped, never sent to the terminal raw.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
+
+from scorecard.characters import printable
+
+__all__ = [
+    "EXIT_DIFFERENCES", "EXIT_FETCH", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_STORE", "EXIT_USAGE",
+    "INTERNAL_ERROR", "CatalogueError", "ConfigError", "FetchError", "InputError", "ScorecardError", "StoreError",
+    "UnknownForce", "UsageError", "printable",
+]
 
 #: Exit codes, as documented in the README ("Exit codes").
 EXIT_OK = 0
@@ -93,27 +99,3 @@ class FetchError(ScorecardError):
     """A download from data.police.uk failed."""
 
     exit_code = EXIT_FETCH
-
-
-# Every C0 and C1 control, DEL, and the format characters that reorder or hide text
-# (bidirectional overrides and isolates, zero-width joiners, the BOM).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    ch = match.group(0)
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: object) -> str:
-    """``text`` made safe for a terminal or a log: controls escaped as ``\\x1b``, ``\\u202e``.
-
-    Line breaks are escaped too, so one message is always one line.
-    """
-    return _UNSAFE.sub(_escape, str(text))
-
-
-def has_unsafe_characters(text: str) -> bool:
-    """Whether ``printable`` would change ``text`` (or it holds other non-characters)."""
-    return bool(_UNSAFE.search(text)) or any(unicodedata.category(c) in ("Cs", "Co", "Cn") for c in text)

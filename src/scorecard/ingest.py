@@ -43,7 +43,10 @@ def detect(path: Path) -> str:
     if info.st_size == 0:
         raise InputError(path, "empty file", 1)
     suffix = path.suffix.lower()
-    if suffix == ".zip" or (zipfile.is_zipfile(path) and suffix not in (".xlsx", ".ods", ".xlsm")):
+    if suffix in WORKBOOK_SUFFIXES:
+        return _workbook_kind(path)
+    if suffix == ".zip" or zipfile.is_zipfile(path):
+        _refuse_misnamed_workbook(path)
         return "police_uk"
     if suffix == ".csv" and police_uk.looks_like_police_uk_csv(path):
         return "police_uk"
@@ -51,11 +54,20 @@ def detect(path: Path) -> str:
 
     if home_office.looks_like_home_office(path):
         return "home_office"
-    if suffix in (".xlsx", ".xlsm", ".xls") and _has_sheet(path, "Table P1"):
-        return "ons"
     if local_series.looks_like_local_series(path):
         return "local_series"
-    raise InputError(
+    raise _not_ours(path)
+
+
+#: Spreadsheet workbooks: checked (size, zip structure, inflation, sheets) before any sniffing.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
+#: The largest aggregate file (Home Office parquet, CSV or workbook; local series) read at all;
+#: each reader has its own, smaller or equal, limit.  Checked before the file is hashed.
+AGGREGATE_MAX_BYTES = 256 * 1024 * 1024
+
+
+def _not_ours(path: Path) -> InputError:
+    return InputError(
         path,
         "not a file type the scorecard reads: expected a data.police.uk archive or CSV, a Home Office "
         "police recorded crime table (ODS/XLSX/CSV/parquet), an ONS Police Force Area data tables "
@@ -63,15 +75,35 @@ def detect(path: Path) -> str:
     )
 
 
-def _has_sheet(path: Path, name: str) -> bool:
-    """True when a workbook has a sheet called ``name`` (ONS pads some names with spaces)."""
-    from python_calamine import CalamineWorkbook
+def _workbook_kind(path: Path) -> str:
+    """A workbook's kind, after ``cells.open_workbook`` has checked it: a workbook that would
+    inflate without bound, is damaged or is misnamed is refused here, for its own reason,
+    before any sniffer opens it (calamine inflates shared strings just to list sheet names)."""
+    from scorecard.sources import cells, home_office, local_series
 
+    with cells.open_workbook(path) as book:
+        names = list(book.sheet_names)
+    if home_office.looks_like_home_office(path):
+        return "home_office"
+    if any(n.strip().casefold() == "table p1" for n in names):
+        return "ons"
+    if local_series.looks_like_local_series(path):
+        return "local_series"
+    raise _not_ours(path)
+
+
+def _refuse_misnamed_workbook(path: Path) -> None:
+    """A zip that is really an XLSX or ODS workbook under another name is not an archive of
+    police files: say what it is rather than "holds no data.police.uk CSV files"."""
     try:
-        names = CalamineWorkbook.from_path(str(path)).sheet_names
-    except Exception:
-        return False
-    return any(n.strip().lower() == name.lower() for n in names)
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist()[:10_000])
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # the police.uk reader says what is wrong with the archive
+    if "xl/workbook.xml" in names or {"mimetype", "content.xml"} <= names:
+        kind = "an XLSX" if "xl/workbook.xml" in names else "an ODS"
+        raise InputError(path, f"this is {kind} spreadsheet workbook saved under a {path.suffix or 'bare'} name; "
+                               "give it its proper extension (.xlsx or .ods)")
 
 
 def parse(path: Path, kind: str) -> ParsedFile:
@@ -92,6 +124,9 @@ def ingest_path(store: Store, path: Path, *, progress: Progress | None = None,
     kind = kind or detect(path)
     if kind == "police_uk":
         return police_uk.ingest_police_uk(store, path, progress=progress)
+    from scorecard.sources import cells
+
+    cells.regular_file_size(path, limit=AGGREGATE_MAX_BYTES, what="an aggregate table")  # before hashing it
     sha = police_uk.sha256_of(path)
     previous = store.find_load_by_checksum(sha)
     if previous is not None:

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -559,7 +558,8 @@ def spc_rows(result: SpcResult) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- input
 
 # Stricter than float(): no "nan", "inf", "1_000" or padding slips through as a value.
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: The largest series file ``read_series_csv`` reads (a monthly series since 1900 is 40 KB).
+SERIES_MAX_BYTES = 16 * 1024 * 1024
 
 
 def read_series_csv(path: str | Path) -> Series:
@@ -571,22 +571,22 @@ def read_series_csv(path: str | Path) -> Series:
 
     * ``date`` — ISO ``YYYY-MM-DD``, the period's first day by convention
       (2018/19 Q1 → 2018-04-01); no two rows may share a date;
-    * ``value`` — a plain decimal number (``2144``, ``3.5``, ``-1e3``); no thousands
-      separators, no blanks — a missing period is an error, because XmR limits assume
+    * ``value`` — a number by the one cell grammar every reader uses
+      (``scorecard.sources.cells``: ``2144``, ``2,144``, ``3.5``, ``-12``; no exponents, no
+      "%"); no blanks — a missing period is an error, because XmR limits assume
       consecutive periods;
 
-    Rows may come in any order and are sorted by date; blank lines are skipped.  Errors
-    are ``InputError`` naming the file and line.
+    Rows may come in any order and are sorted by date; blank lines are skipped.  The file
+    must be a regular file of at most 16 MiB.  Errors are ``InputError`` naming the file
+    and line.
     """
+    from scorecard.sources import cells
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except UnicodeDecodeError as e:
-        raise InputError(path, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise InputError(path, f"cannot be read: {e.strerror}") from None
+    warnings: list[str] = []
+    text = cells.read_text_file(path, warnings, limit=SERIES_MAX_BYTES, what="a series CSV")
+    if warnings:
+        raise InputError(path, "not UTF-8 text: save it as CSV UTF-8")
 
     reader = csv.reader(text.splitlines())
     header: list[str] | None = None
@@ -624,11 +624,13 @@ def read_series_csv(path: str | Path) -> Series:
             raise InputError(path, f"date {raw_date!r} is not a date in the form YYYY-MM-DD", line) from None
         if not raw_value:
             raise InputError(path, f"no value for {raw_date}: every period needs a value", line)
-        if not _NUMBER.fullmatch(raw_value):
-            raise InputError(path, f"value {raw_value!r} is not a plain decimal number", line)
-        v = float(raw_value)
-        if not math.isfinite(v):
-            raise InputError(path, f"value {raw_value!r} is too large", line)
+        try:
+            written = cells.number(raw_value)
+        except cells.CellError as exc:
+            raise InputError(path, f"value {exc}", line) from None
+        if written.percent_sign:
+            raise InputError(path, f"value {raw_value!r}: give the number without a % sign", line)
+        v = written.value
         if d in seen:
             raise InputError(path, f"date {raw_date} already given on line {seen[d]}", line)
         seen[d] = line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,33 @@ USAGE_CASES = [
          EXIT_USAGE, names="rtf"),
 ]
 
-CASES = [*STORE_CASES, *PATH_CASES, *USAGE_CASES]
+def _fifo_named(name: str) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        os.mkfifo(folder / name)
+        return folder / name
+
+    return make
+
+
+def _zero_named(name: str) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        (folder / name).symlink_to("/dev/zero")
+        return folder / name
+
+    return make
+
+
+SPC_CASES = [
+    Case("spc-fifo", "a named pipe given to `spc` is refused unopened", _fifo_named("series.csv"),
+         ("spc", "{input}"), seconds=20, says="not a regular file"),
+    Case("spc-dev-zero", "a link to /dev/zero given to `spc` is refused unread", _zero_named("series.csv"),
+         ("spc", "{input}"), seconds=20, says="not a regular file"),
+    Case("spc-bad-number", "a value written '1,2' in an SPC series is refused on its line",
+         lambda f: write(f, "series.csv", 'date,value\n2024-01-01,5\n2024-02-01,"1,2"\n'), ("spc", "{input}"),
+         line=3, says="groups of three"),
+]
+
+CASES = [*STORE_CASES, *PATH_CASES, *USAGE_CASES, *SPC_CASES]
 
 
 @pytest.fixture(scope="module")

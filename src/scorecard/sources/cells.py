@@ -113,6 +113,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import python_calamine
 
+from scorecard.characters import FORBIDDEN
 from scorecard.errors import InputError
 
 __all__ = [
@@ -280,10 +281,8 @@ def sniff_text(head: bytes) -> str:
 
 # --- text cells --------------------------------------------------------------------------
 
-# C0 controls except tab, line feed and carriage return; DEL; C1 controls; bidirectional
-# embeddings, overrides and isolates.  (The same rule as scorecard.config_files.)
-CONTROL_PATTERN = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-_CONTROL = re.compile(CONTROL_PATTERN)
+# What a text cell may not hold: one rule for every reader (scorecard.characters).
+_CONTROL = FORBIDDEN
 
 
 def text(value: str, *, max_chars: int = MAX_CELL_CHARS) -> str:

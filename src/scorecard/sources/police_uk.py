@@ -82,6 +82,7 @@ import duckdb
 import pyarrow as pa
 
 from scorecard.areas import find_force, forces
+from scorecard.characters import FORBIDDEN
 from scorecard.errors import InputError, UnknownForce
 from scorecard.store import Store
 
@@ -609,12 +610,17 @@ class TextCheck:
         assert self._decoder is not None
         carried = len(self._decoder.getstate()[0])
         try:
-            self._decoder.decode(data, final)
+            text = self._decoder.decode(data, final)
         except UnicodeDecodeError as exc:
             at = self._offset - carried + exc.start
             byte = (exc.object[exc.start] if exc.start < len(exc.object) else 0)
             self._fail_at(max(at, 0), f"not UTF-8 text (byte 0x{byte:02x} at offset {max(at, 0)}); data.police.uk "
                           "files are UTF-8 — was it re-saved in another encoding?", current)
+        found = FORBIDDEN.search(text)  # C1 controls and bidirectional overrides, beyond the C0 bytes
+        if found:
+            at = self._offset - carried + len(text[:found.start()].encode("utf-8"))
+            self._fail_at(max(at, 0), f"control character U+{ord(found.group()):04X} in the text; data.police.uk "
+                          "files hold none", current)
 
     def _take_header(self, piece: bytes) -> int:
         """Collect the header line; check it once whole.  Returns where the rows start in ``piece``."""
