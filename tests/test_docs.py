@@ -26,3 +26,51 @@ def test_bundled_data_is_attributed() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "Open Government Licence v3.0" in readme
     assert (ROOT / "demo" / "data" / "README.md").read_text("utf-8").count("Open Government Licence v3.0")
+
+
+def _mib(n: int) -> str:
+    """A byte count as the docs write it: "16 GiB", "256 MiB", "256 KiB"."""
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n:,} bytes"
+
+
+def test_every_input_limit_is_the_one_documented() -> None:
+    """docs/inputs.md lists every limit on what is read; each must be the value the code uses."""
+    from scorecard import config_files, ingest
+    from scorecard.report import commentary, verify
+    from scorecard.sources import cells, home_office, local_series, police_uk
+
+    page = (ROOT / "docs" / "inputs.md").read_text("utf-8")
+    expected = {
+        "entries in an archive": f"{police_uk.MAX_MEMBERS:,}",
+        "against its compressed size": f"{police_uk.MAX_COMPRESSION_RATIO}:1",
+        "against the archive's own size": f"{police_uk.MAX_ARCHIVE_RATIO}×",
+        "`SCORECARD_MAX_UNZIPPED_BYTES`": _mib(police_uk.MAX_UNZIPPED_BYTES),
+        "any aggregate file": _mib(ingest.AGGREGATE_MAX_BYTES),
+        "Home Office CSV": _mib(home_office.CSV_MAX_BYTES),
+        "Home Office parquet": f"{_mib(home_office.PARQUET_MAX_BYTES)}, {home_office.PARQUET_MAX_ROWS:,} rows",
+        "local series CSV": _mib(local_series.CSV_MAX_BYTES),
+        "workbook file": _mib(cells.WORKBOOK_MAX_BYTES),
+        "workbook parts inflated": f"{_mib(cells.INFLATED_MAX_BYTES)}, and at most {cells.INFLATION_RATIO}× the file "
+                                   f"({_mib(cells.INFLATED_FLOOR)} always allowed)",
+        "sheets in a workbook": f"{cells.MAX_SHEETS:,}",
+        "cells in a workbook": f"{cells.MAX_CELLS:,}",
+        "report configuration (YAML)": _mib(config_files.MAX_BYTES),
+        "keys and values in one YAML file": f"{config_files.MAX_NODES:,}",
+        "nesting of mappings and lists": f"{config_files.MAX_DEPTH} levels",
+        "report.json": _mib(verify.MAX_BYTES),
+        "one commentary file": _mib(commentary.MAX_BYTES),
+        "files and folders in a commentary folder": f"{commentary.MAX_ENTRIES:,}",
+    }
+    lines = [line.strip() for line in page.splitlines()]
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip()
+            for line in lines if line.startswith("| ") and line.count("|") == 3}
+    for label, value in expected.items():
+        [row] = [v for k, v in rows.items() if label in k]
+        assert row.split(" (real")[0] == value, (label, row, value)
+    assert f"year from {police_uk.FIRST_YEAR} to next year" in page
+    assert f"`AREA_MIN_INSIDE` {police_uk.AREA_MIN_INSIDE}" in page
+    assert f"at least {police_uk.AREA_MIN_LOCATED} of its rows" in page
+    assert f"up to {police_uk.AREA_SAMPLE} sampled" in page
