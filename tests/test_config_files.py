@@ -43,7 +43,7 @@ def test_a_file_over_the_limit_is_refused_from_its_size(tmp_path: Path) -> None:
     big = tmp_path / "measures.yaml"
     with big.open("wb") as fh:
         fh.truncate(100 * 1024 * 1024)  # sparse: costs no disk, and is never read
-    with pytest.raises(ConfigError, match=r"100\.0 MiB is larger than any catalogue \(4\.0 MiB at most\)"):
+    with pytest.raises(ConfigError, match=r"the file is 100\.0 MiB, larger than any catalogue \(4\.0 MiB at most\)"):
         load_yaml(big, what="catalogue")
 
 

@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
-import stat
 import types
 import typing
 from array import array
@@ -45,6 +43,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from scorecard import files
 from scorecard.characters import FORBIDDEN
 from scorecard.errors import ConfigError
 
@@ -90,48 +89,9 @@ class KeyProblem(ValueError):
 
 
 def read_bytes(path: Path, *, what: str, limit: int = MAX_BYTES, error: ErrorKind = ConfigError) -> bytes:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
-
-    The path is looked at (``stat``) before it is opened, so a pipe, device or socket is refused
-    without being opened; the open is non-blocking and re-checked in case the path was swapped.
-    """
-    name = str(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise error(name, f"no such file: give the {what} as a file") from None
-    except OSError as exc:
-        raise error(name, f"cannot look at the {what}: {exc.strerror or exc}") from None
-    _require_regular(info, name, what, limit, error)
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise error(name, f"cannot open the {what}: {exc.strerror or exc}") from None
-    try:
-        _require_regular(os.fstat(fd), name, what, limit, error)
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise error(name, f"cannot read the {what}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise error(name, f"grew past {_size(limit)} while being read; a {what} is never that large")
-    return data
-
-
-def _require_regular(info: os.stat_result, name: str, what: str, limit: int, error: ErrorKind) -> None:
-    if stat.S_ISDIR(info.st_mode):
-        raise error(name, f"is a folder: give the {what} as a file")
-    if not stat.S_ISREG(info.st_mode):
-        raise error(name, f"not a regular file (a pipe, device or socket): give the {what} as a file")
-    if info.st_size > limit:
-        raise error(name, f"{_size(info.st_size)} is larger than any {what} ({_size(limit)} at most)")
-
-
-def _size(n: int) -> str:
-    return f"{n / (1 << 20):,.1f} MiB" if n >= 1 << 20 else f"{n:,} bytes"
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes (``scorecard.files``:
+    looked at before it is opened, so a pipe, device or socket is refused without being opened)."""
+    return files.read_regular(path, what=what, limit=limit, error=error)
 
 
 def decode_text(data: bytes, name: str, *, what: str, error: ErrorKind = ConfigError) -> str:

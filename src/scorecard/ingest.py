@@ -126,7 +126,7 @@ def ingest_path(store: Store, path: Path, *, progress: Progress | None = None,
         return police_uk.ingest_police_uk(store, path, progress=progress)
     from scorecard.sources import cells
 
-    cells.regular_file_size(path, limit=AGGREGATE_MAX_BYTES, what="an aggregate table")  # before hashing it
+    cells.regular_file_size(path, limit=AGGREGATE_MAX_BYTES, what="aggregate table")  # before hashing it
     sha = police_uk.sha256_of(path)
     previous = store.find_load_by_checksum(sha)
     if previous is not None:

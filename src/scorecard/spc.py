@@ -584,7 +584,7 @@ def read_series_csv(path: str | Path) -> Series:
 
     path = Path(path)
     warnings: list[str] = []
-    text = cells.read_text_file(path, warnings, limit=SERIES_MAX_BYTES, what="a series CSV")
+    text = cells.read_text_file(path, warnings, limit=SERIES_MAX_BYTES, what="series CSV")
     if warnings:
         raise InputError(path, "not UTF-8 text: save it as CSV UTF-8")
 

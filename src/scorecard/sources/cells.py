@@ -95,7 +95,6 @@ import io
 import math
 import posixpath
 import re
-import stat
 import struct
 import zipfile
 import zlib
@@ -113,6 +112,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import python_calamine
 
+from scorecard import files
 from scorecard.characters import FORBIDDEN
 from scorecard.errors import InputError
 
@@ -171,41 +171,19 @@ class CellError(ValueError):
 
 # --- text files --------------------------------------------------------------------------
 
-def _size(n: int) -> str:
-    return f"{n / (1 << 20):,.1f} MiB" if n >= 1 << 20 else f"{n:,} bytes"
+_size = files.size_text
 
 
 def regular_file_size(path: Path, *, limit: int, what: str) -> int:
-    """The size of ``path``, if it is a regular file of at most ``limit`` bytes.
-
-    Looked at before the file is opened, so a pipe or device is never read and an
-    over-size file (even a sparse one that takes no disk) is refused from its size alone.
-    """
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot look at the file: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(path, "not a regular file (a folder, pipe, device or socket)")
-    if info.st_size > limit:
-        raise InputError(path, f"the file is {_size(info.st_size)}; {what} larger than {_size(limit)} "
-                               "is not read")
-    return info.st_size
+    """The size of ``path``, if it is a regular file of at most ``limit`` bytes (``scorecard.files``:
+    looked at before it is opened, so a pipe or device is never read and an over-size file,
+    even a sparse one that takes no disk, is refused from its size alone)."""
+    return files.regular_size(path, what=what, limit=limit)
 
 
 def read_bytes(path: Path, *, limit: int, what: str) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes (see ``regular_file_size``)."""
-    regular_file_size(path, limit=limit, what=what)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise InputError(path, f"the file grew past {_size(limit)} while it was read")
-    return data
+    """The bytes of a regular file of at most ``limit`` bytes (``scorecard.files``)."""
+    return files.read_regular(path, what=what, limit=limit)
 
 
 def read_text_file(path: Path, warnings: list[str], *, limit: int, what: str) -> str:
@@ -1144,7 +1122,7 @@ def open_workbook(path: str | Path) -> Workbook:
     calamine is given the very bytes that were checked, and reads them by their content.
     """
     p = Path(path)
-    data = read_bytes(p, limit=WORKBOOK_MAX_BYTES, what="a workbook")
+    data = read_bytes(p, limit=WORKBOOK_MAX_BYTES, what="workbook")
     if not data:
         _refuse(p, "the file is empty")
     if p.suffix.lower() in _BINARY_SUFFIXES:

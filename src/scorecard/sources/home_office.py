@@ -120,7 +120,7 @@ def read_home_office(path: str | Path) -> ParsedFile:
     p = Path(path)
     suffix = p.suffix.lower()
     size = cells.regular_file_size(p, limit=max(CSV_MAX_BYTES, PARQUET_MAX_BYTES, cells.WORKBOOK_MAX_BYTES),
-                                   what="a Home Office table")
+                                   what="Home Office table")
     if size == 0:
         raise InputError(p, "the file is empty")
     warnings: list[str] = []
@@ -423,7 +423,7 @@ def _read_spreadsheet(path: Path, warnings: list[str]) -> _Raw:
 
 
 def _read_csv(path: Path, warnings: list[str]) -> _Raw:
-    text = cells.read_text_file(path, warnings, limit=CSV_MAX_BYTES, what="a Home Office CSV")
+    text = cells.read_text_file(path, warnings, limit=CSV_MAX_BYTES, what="Home Office CSV")
     if not text.strip():
         raise InputError(path, "the file is empty")
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -243,7 +243,7 @@ def _delimiter(header_line: str) -> str:
 
 
 def _csv_rows(path: Path, warnings: list[str]) -> list[tuple[int, list[Cell]]]:
-    text = cells.read_text_file(path, warnings, limit=CSV_MAX_BYTES, what="a local series file")
+    text = cells.read_text_file(path, warnings, limit=CSV_MAX_BYTES, what="local series file")
     if not text.strip():
         raise InputError(path, "the file is empty")
     first_line = next(line for line in text.splitlines() if line.strip())

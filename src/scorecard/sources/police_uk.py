@@ -81,6 +81,7 @@ from typing import IO, Any
 import duckdb
 import pyarrow as pa
 
+from scorecard import files
 from scorecard.areas import find_force, forces
 from scorecard.characters import FORBIDDEN
 from scorecard.errors import InputError, UnknownForce
@@ -207,14 +208,7 @@ def _check_member_path(archive: Path, info: zipfile.ZipInfo) -> None:
 def _open_regular(path: Path) -> IO[bytes]:
     """Open ``path`` for reading only if it is a regular file: a pipe swapped in after the
     folder was listed must not block the load, nor a device feed it forever."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise InputError(path, f"cannot read it: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise InputError(path, "not a regular file (a pipe, device or socket); refusing to read it")
-    return os.fdopen(fd, "rb")
+    return files.open_regular(path, what="data.police.uk file")
 
 
 def _file_chunks(path: Path, size: int = 4 * 1024 * 1024) -> Iterator[bytes]:
