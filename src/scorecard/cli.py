@@ -31,6 +31,7 @@ from scorecard.areas import find_force, territorial_forces
 from scorecard.errors import (
     EXIT_DIFFERENCES,
     EXIT_INTERRUPTED,
+    EXIT_STORE,
     INTERNAL_ERROR,
     InputError,
     ScorecardError,
@@ -68,8 +69,11 @@ def load_catalogue(path: Path | None) -> Catalogue:
     return load(path)
 
 
-def _run(fn: Callable[[], T]) -> T:
-    """Run a command's work: our errors as one line with their exit code, bugs as exit 70."""
+def _run(fn: Callable[[], T], *, store: Path | None = None) -> T:
+    """Run a command's work: our errors as one line with their exit code, bugs as exit 70.
+
+    ``store`` is the command's ``--store`` (None: the default), named if the store turns out
+    to be damaged part-way through."""
     try:
         return fn()
     except (typer.Exit, typer.Abort):
@@ -84,8 +88,31 @@ def _run(fn: Callable[[], T]) -> T:
         _say_error("input nested too deeply to read")
         raise typer.Exit(INTERNAL_ERROR) from None
     except Exception as exc:
+        damage = _store_damage(exc)
+        if damage is not None:
+            _say_error(f"{store or default_store_path()}: {damage}")
+            raise typer.Exit(EXIT_STORE) from None
         _report_bug(exc)
         raise typer.Exit(INTERNAL_ERROR) from None
+
+
+def _store_damage(exc: Exception) -> str | None:
+    """What to say when DuckDB finds the store file damaged in the middle of a command.
+
+    A store can open cleanly and still hold a block that fails its checksum or is cut short;
+    DuckDB finds out only when a query reads that block.  That is the store's fault, not a
+    bug: say so, with exit code 4.  Other DuckDB errors (a mistake in our SQL) stay bugs.
+    """
+    import duckdb
+
+    text = str(exc).strip()
+    damaged = (isinstance(exc, duckdb.IOException | duckdb.SerializationException)
+               or "Corrupt database file" in text or "Could not read enough bytes" in text)
+    if not isinstance(exc, duckdb.Error) or not damaged:
+        return None
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return (f"the store could not be read: it is damaged ({first}). Nothing was changed; load the files "
+            "again into a new store (--store) or restore a copy")
 
 
 def _say_error(message: str) -> None:
@@ -163,7 +190,7 @@ def ingest(
             bar.update(task, completed=total)
             _say(f"store: {st.path}")
 
-    _run(work)
+    _run(work, store=store)
 
 
 def _size(p: Path) -> int:
@@ -213,7 +240,7 @@ def fetch(
                 for summary in iter_ingest(st, files):
                     _print_summary(summary)
 
-    _run(work)
+    _run(work, store=store)
 
 
 @app.command()
@@ -253,7 +280,7 @@ def results(
             else:
                 _print_table(rs, p.label)
 
-    _run(work)
+    _run(work, store=store)
 
 
 def _print_table(rs: list[Any], label: str) -> None:
@@ -308,7 +335,7 @@ def loads(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] 
                           str(r["covers"]), str(r["loaded_at"]), str(r["sha256"])[:12])
         out.print(table)
 
-    _run(work)
+    _run(work, store=store)
 
 
 @app.command()
@@ -332,7 +359,7 @@ def revisions(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format
                           str(r["old_load_id"]), str(r["new_load_id"]), str(r["old_total"]), str(r["new_total"]))
         out.print(table)
 
-    _run(work)
+    _run(work, store=store)
 
 
 class Direction(StrEnum):
@@ -418,7 +445,7 @@ def report(
         for path in written:
             _say(str(path))
 
-    _run(work)
+    _run(work, store=store)
 
 
 @app.command()
@@ -442,7 +469,7 @@ def verify(
             _say(f"  {d}")
         raise typer.Exit(EXIT_DIFFERENCES)
 
-    _run(work)
+    _run(work, store=store)
 
 
 @app.command()
@@ -484,7 +511,7 @@ def check(
             _say(pmsg)
         raise typer.Exit(EXIT_DIFFERENCES)
 
-    _run(work)
+    _run(work, store=store)
 
 
 @catalogue_app.command("check")
