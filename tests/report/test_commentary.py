@@ -7,11 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scorecard.catalogue.schema import Catalogue
-from scorecard.errors import ConfigError
+from scorecard.errors import ConfigError, ScorecardError
 from scorecard.periods import parse
 from scorecard.report import commentary
+from scorecard.results import Result, ResultsEngine
+from scorecard.store import Store
 
 
 @pytest.fixture
@@ -113,3 +117,46 @@ def test_a_period_folder_name_reads_back_to_the_same_period() -> None:
         period = parse(label)
         assert commentary.period_from_slug(commentary.period_slug(period)) == period
     assert commentary.period_from_slug("2024-25-q1") is None  # would never be found on a case-sensitive disk
+
+
+# --- mutated commentary never ends in anything but our own error ----------------------------
+
+# Commentary as an analyst writes it (our own words), citing figures by reference.
+COMMENTARY = (
+    "Burglary stood at {burglary.value} in {burglary.period}, against {burglary.baseline} in the\n"
+    "{burglary.baseline_period} baseline: a fall of {burglary.change_pct_abs}%.\n\n"
+    "Robbery changed by {robbery.change_pct}% on the baseline; vehicle offences by\n"
+    "{vehicle_offences.change_pct_whole}%. Theft from the person was 2,889 in the baseline year.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def results(real_store_path: Path, catalogue: Catalogue) -> dict[str, Result]:
+    with Store.open(real_store_path, read_only=True) as store:
+        rs = ResultsEngine(store, catalogue).compute(catalogue.measures, parse("2021-22"), force_ids=["west-midlands"])
+    return {r.measure.id: r for r in rs}
+
+
+def test_the_commentary_resolves_as_written(tmp_path: Path, results: dict[str, Result]) -> None:
+    folder = _files(tmp_path / "c", "west-midlands/2021-22/neighbourhood_crime.md", text=COMMENTARY)
+    loaded = commentary.load(folder, "west-midlands", parse("2021-22"), "neighbourhood_crime", results)
+    assert loaded is not None and "{" not in loaded.markdown
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(at=st.floats(0, 1), junk=st.binary(min_size=1, max_size=12), cut=st.booleans())
+def test_mutated_commentary_is_read_or_refused(tmp_path: Path, results: dict[str, Result], at: float, junk: bytes,
+                                               cut: bool) -> None:
+    data = COMMENTARY.encode()
+    where = int(at * len(data))
+    data = data[:where] if cut else data[:where] + junk + data[where + len(junk):]
+    folder = tmp_path / "c"
+    path = folder / "west-midlands" / "2021-22" / "neighbourhood_crime.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    try:
+        loaded = commentary.load(folder, "west-midlands", parse("2021-22"), "neighbourhood_crime", results)
+        if loaded is not None:
+            commentary.check_numbers(loaded.markdown, results, file=str(path))
+    except ScorecardError as exc:
+        assert str(path) in str(exc)
