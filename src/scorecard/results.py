@@ -21,7 +21,7 @@ from typing import Any, Literal
 import duckdb
 
 from scorecard.areas import forces, territorial_forces
-from scorecard.catalogue.schema import Catalogue, Measure
+from scorecard.catalogue.schema import GRAIN_MONTHS, Catalogue, Measure
 from scorecard.errors import ScorecardError
 from scorecard.numbers import percent_change
 from scorecard.periods import Month, Period
@@ -123,6 +123,14 @@ class Result:
         return self.current.value / self.population * 1000.0
 
     @property
+    def population_rate(self) -> float | None:
+        """The current value per ``measure.rate_base`` people (a count's rate), unrounded."""
+        base = self.measure.rate_base
+        if base is None or self.current.value is None or not self.population:
+            return None
+        return self.current.value / self.population * base
+
+    @property
     def load_ids(self) -> tuple[int, ...]:
         return tuple(sorted({i for f in self.figures.values() for i in f.load_ids}))
 
@@ -172,6 +180,43 @@ def _coverage(spans: Iterable[tuple[date, date]]) -> tuple[int, bool]:
     return len(covered), overlap
 
 
+def _point_value(measure: Measure) -> str:
+    """SQL for one series point from the rows of one span (several rows when the measure's
+    filter takes several series), combined as the measure says."""
+    how = measure.combine
+    if how == "sum":
+        return "sum(o.value)"
+    if how == "ratio":
+        scale = 100.0 if measure.unit == "percentage" else float(measure.unit_info.per or 1)
+        return (f"CASE WHEN count(*) = 1 AND any_value(o.denominator) IS NULL THEN any_value(o.value) "
+                f"ELSE {scale} * sum(o.numerator) / nullif(sum(o.denominator), 0) END")
+    return "CASE WHEN count(*) = 1 THEN any_value(o.value) END"
+
+
+def _one_grain(measure: Measure, points: list[SeriesPoint]) -> list[SeriesPoint]:
+    """The points of one grain only, so a chart never mixes months with quarters: the
+    measure's grain (or its dataset's), else — for a local series, where each file says —
+    the span most of its points have (the longer one when two are as common)."""
+    if not points:
+        return points
+    grain = measure.series_grain
+    if grain is not None:
+        months = GRAIN_MONTHS[grain]
+    else:
+        counts: dict[int, int] = defaultdict(int)
+        for p in points:
+            counts[p.last.ordinal - p.first.ordinal + 1] += 1
+        months = max(counts, key=lambda m: (counts[m], m))
+    same = [p for p in points if p.last.ordinal - p.first.ordinal + 1 == months]
+    # Rolling windows overlap ("Jan to Dec 2021", "Apr 2021 to Mar 2022"): a series is
+    # consecutive periods, so keep the latest and each earlier one that ends before it starts.
+    kept: list[SeriesPoint] = []
+    for p in sorted(same, key=lambda p: p.last.ordinal, reverse=True):
+        if not kept or p.last.ordinal < kept[-1].first.ordinal:
+            kept.append(p)
+    return kept[::-1]
+
+
 def _scale_baseline(measure: Measure, baseline: Figure, current: Period) -> Figure:
     """Put a twelve-month baseline on the current period's footing.
 
@@ -183,6 +228,39 @@ def _scale_baseline(measure: Measure, baseline: Figure, current: Period) -> Figu
         return baseline
     factor = current.n_months / baseline.period.n_months
     return replace(baseline, value=baseline.value * factor, scaled_to_months=current.n_months)
+
+
+def _combined(measure: Measure, period: Period, acc: _Acc, months: int, loads: tuple[int, ...]) -> Figure:
+    """The figure for ``period`` from the rows that make it up, combined as the measure says
+    (``Measure.combine``): counts and money summed; a ratio of summed numerator and
+    denominator (a percentage, a rate); the mean of its periods, weighted by their months (a
+    duration, a score); or the latest period's value (a stock, such as a headcount)."""
+    how = measure.combine
+    if how == "sum":
+        return Figure(period, acc.value, "complete", months, loads)
+    if acc.rows == 1 and acc.single_value is not None and how != "ratio":
+        return Figure(period, acc.single_value, "complete", months, loads)
+    if how == "ratio":
+        if acc.has_ratio and acc.denominator:
+            scale = 100.0 if measure.unit == "percentage" else float(measure.unit_info.per or 1)
+            return Figure(period, acc.numerator / acc.denominator * scale, "complete", months, loads,
+                          acc.numerator, acc.denominator)
+        if acc.rows == 1 and acc.single_value is not None:
+            return Figure(period, acc.single_value, "complete", months, loads)
+        return Figure(period, None, "not_combinable", months, loads)
+    parts = list(acc.parts.items()) or [((period.first.first_day(), period.last.first_day()), acc)]
+    if any(p.rows != 1 or p.single_value is None for _, p in parts):
+        return Figure(period, None, "not_combinable", months, loads,
+                      note_override=f"a {measure.unit} given for several series at once cannot be combined")
+    if how == "latest":
+        (_, last), part = max(parts, key=lambda kv: (kv[0][1], kv[0][0]))
+        if last != period.last.first_day():
+            return Figure(period, None, "incomplete", months, loads,
+                          note_override=f"no figure held for the end of {period.label}")
+        return Figure(period, part.single_value, "complete", months, loads)
+    weighted = sum((part.single_value or 0.0) * _months_between(first, last) for (first, last), part in parts)
+    weight = sum(_months_between(first, last) for (first, last), _ in parts)
+    return Figure(period, weighted / weight, "complete", months, loads)
 
 
 # --- the engine --------------------------------------------------------------------------
@@ -297,14 +375,7 @@ class ResultsEngine:
             return Figure(period, None, "incomplete", months, loads, note_override=why)
         if acc is None:  # covered, and nothing matched: a true zero
             return Figure(period, 0.0, "complete", months, loads)
-        if measure.unit == "percentage":
-            if acc.has_ratio and acc.denominator:
-                return Figure(period, acc.numerator / acc.denominator * 100.0, "complete", months, loads,
-                              acc.numerator, acc.denominator)
-            if acc.rows == 1 and acc.single_value is not None:
-                return Figure(period, acc.single_value, "complete", months, loads)
-            return Figure(period, None, "not_combinable", months, loads)
-        return Figure(period, acc.value, "complete", months, loads)
+        return _combined(measure, period, acc, months, loads)
 
     # observations (Home Office, ONS, local series) ---------------------------------------
 
@@ -344,25 +415,19 @@ class ResultsEngine:
     def _observation_series(self, measure: Measure, force_ids: list[str], by: str, first: Month, last: Month
                             ) -> dict[tuple[str, str], list[SeriesPoint]]:
         where, params = _filter_sql(measure, "o")
-        value = ("100.0 * sum(o.numerator) / nullif(sum(o.denominator), 0)" if measure.unit == "percentage"
-                 else "sum(o.value)")
-        if measure.unit == "percentage":
-            value = (f"CASE WHEN count(*) = 1 AND any_value(o.denominator) IS NULL "
-                     f"THEN any_value(o.value) ELSE {value} END")
         rows = self.con.execute(
-            f"""SELECT o.force_id, o.area_code, o.first_month, o.last_month, {value}
+            f"""SELECT o.force_id, o.area_code, o.first_month, o.last_month, {_point_value(measure)}
                 FROM observations o
                 WHERE o.dataset = ? AND o.area_type = ? AND list_contains(?, o.force_id) AND {where}
                   AND o.first_month >= ? AND o.last_month <= ?
-                  AND date_diff('month', o.first_month, o.last_month) < 3
                 GROUP BY ALL ORDER BY o.first_month""",
             [measure.dataset, by, force_ids, *params, first.first_day(), last.first_day()],
         ).fetchall()
-        out: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
+        spans: dict[tuple[str, str], list[SeriesPoint]] = defaultdict(list)
         for force_id, code, f, la, v in rows:
-            out[(force_id, code if by != "force" else force_id)].append(
+            spans[(force_id, code if by != "force" else force_id)].append(
                 SeriesPoint(Month.from_date(f), Month.from_date(la), v))
-        return out
+        return {key: _one_grain(measure, points) for key, points in spans.items()}
 
     # data.police.uk ----------------------------------------------------------------------
 

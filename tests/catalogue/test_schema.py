@@ -124,7 +124,7 @@ def test_a_filter_written_twice_is_refused_with_both_lines(tmp_path: Path) -> No
 def test_a_second_measures_list_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "measures.yaml"
     path.write_text(BUILT_IN + "measures: []\n", "utf-8")
-    with pytest.raises(CatalogueError, match="'measures' appears twice, on lines 52 and") as info:
+    with pytest.raises(CatalogueError, match="'measures' appears twice, on lines 55 and") as info:
         load_catalogue(path)
     assert info.value.line == len(BUILT_IN.splitlines()) + 1
 

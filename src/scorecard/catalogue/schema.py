@@ -12,6 +12,7 @@ no YAML aliases), the one reader every configuration file goes through.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -23,21 +24,34 @@ from scorecard import config_files
 from scorecard.config_files import KeyProblem
 from scorecard.errors import CatalogueError, UsageError
 from scorecard.periods import Period, PeriodError, parse
+from scorecard.units import RATE_BASES, UNITS, Aggregation, Direction, Unit
 
-#: Datasets a measure can be counted from, and the columns its filter may use.
-DATASETS: dict[str, tuple[str, ...]] = {
-    "home_office_prc": ("series", "series_group", "series_subgroup"),
-    "ons_pfa_tables": ("series", "series_group"),
-    "local_series": ("series",),
-    "police_uk_street": ("crime_type", "last_outcome_category"),
-    "police_uk_outcomes": ("outcome_type",),
-    "police_uk_stop_search": ("type", "object_of_search", "outcome", "legislation", "gender",
-                              "age_range", "self_defined_ethnicity", "officer_defined_ethnicity"),
+Grain = Literal["month", "quarter", "year"]
+GRAIN_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A family of stored figures a measure can be counted from."""
+
+    columns: tuple[str, ...]  # the columns a measure's filter may use
+    grain: Grain | None  # the periods its figures are kept in; None: each series says (local series)
+    sub_areas: tuple[str, ...] = ()  # sub-area breakdowns it can give ("local_authority", "csp")
+
+
+#: Datasets a measure can be counted from: the columns its filter may use, the grain its
+#: figures are kept in, and the sub-areas it can be broken down by.
+DATASETS: dict[str, Dataset] = {
+    "home_office_prc": Dataset(("series", "series_group", "series_subgroup"), "quarter"),
+    "ons_pfa_tables": Dataset(("series", "series_group"), "year"),
+    "local_series": Dataset(("series",), None, ("local_authority", "csp")),
+    "police_uk_street": Dataset(("crime_type", "last_outcome_category"), "month", ("local_authority", "csp")),
+    "police_uk_outcomes": Dataset(("outcome_type",), "month", ("local_authority", "csp")),
+    "police_uk_stop_search": Dataset(("type", "object_of_search", "outcome", "legislation", "gender", "age_range",
+                                      "self_defined_ethnicity", "officer_defined_ethnicity"), "month"),
 }
 
-Unit = Literal["count", "percentage", "rate", "seconds", "minutes", "score"]
-Direction = Literal["increase", "decrease", "neutral"]
-Role = Literal["national", "proxy", "context", "local"]
+Role = Literal["national", "proxy", "context", "local", "series"]
 
 
 class _Strict(BaseModel):
@@ -75,6 +89,16 @@ class Target(_Strict):
         return self
 
 
+class Noun(_Strict):
+    """What a count counts, for sentences: "There were 19,018 burglaries" (plural given, never guessed)."""
+
+    singular: str = Field(min_length=1)
+    plural: str = Field(min_length=1)
+
+    def form(self, n: float) -> str:
+        return self.singular if n == 1 else self.plural
+
+
 class Measure(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id used in commentary and files.")
     title: str
@@ -85,7 +109,16 @@ class Measure(_Strict):
     description: str = ""
     dataset: str
     filter: dict[str, list[str]] = Field(default_factory=dict)
-    unit: Unit = "count"
+    unit: str = Field(default="count", description=f"One of: {', '.join(UNITS)} (scorecard.units).")
+    aggregation: Aggregation | None = Field(
+        default=None, description="How figures combine over a window: sum, mean, ratio (of summed numerator and "
+                                  "denominator) or latest (a stock); default: the unit's.")
+    grain: Grain | None = Field(default=None, description="Periods the series is charted in; default: the dataset's.")
+    noun: Noun | None = Field(default=None, description="What a count counts, singular and plural, for sentences.")
+    aliases: list[str] = Field(default_factory=list,
+                               description="Other names for it in text, for `scorecard check` (e.g. 'vehicle crime').")
+    rate_per: int | None = Field(default=None, description="Population base for a count's rate: 1000, 100000 or "
+                                                           "1000000 (default 1000).")
     direction: Direction
     baseline: str | None = Field(default=None, description="Baseline period label; default: the catalogue's.")
     target: Target | None = None
@@ -99,9 +132,50 @@ class Measure(_Strict):
             raise ValueError(f"unknown dataset {v!r}{config_files.suggest(v, DATASETS)}; known: {', '.join(DATASETS)}")
         return v
 
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, v: str) -> str:
+        if v not in UNITS:
+            raise ValueError(f"unknown unit {v!r}{config_files.suggest(v, UNITS)}; known: {', '.join(UNITS)}")
+        return v
+
+    @property
+    def unit_info(self) -> Unit:
+        return UNITS[self.unit]
+
+    @property
+    def combine(self) -> Aggregation:
+        """How this measure's figures combine over a window (its own choice, else its unit's)."""
+        return self.aggregation or self.unit_info.aggregation
+
+    @property
+    def series_grain(self) -> Grain | None:
+        """The periods its series is kept in: its own, else its dataset's (None: as each series holds)."""
+        return self.grain or DATASETS[self.dataset].grain
+
+    @property
+    def rate_base(self) -> int | None:
+        """The population base its rate is shown per: counts only (1,000 unless it says otherwise)."""
+        if self.unit != "count":
+            return None
+        return self.rate_per or 1000
+
+    @model_validator(mode="after")
+    def _semantics(self) -> Measure:
+        u = self.unit_info
+        if self.aggregation == "sum" and not u.additive:
+            raise KeyProblem(("aggregation",), f"a {u.id} cannot be summed over time; use mean, ratio or latest")
+        if self.aggregation == "ratio" and u.kind not in ("percentage", "rate", "duration", "score"):
+            raise KeyProblem(("aggregation",), f"a {u.id} is not a ratio; use sum or latest")
+        if self.rate_per is not None and (self.unit != "count" or self.rate_per not in RATE_BASES):
+            raise KeyProblem(("rate_per",), "rate_per is for counts, and is 1000, 100000 or 1000000")
+        if self.noun is not None and self.unit != "count":
+            raise KeyProblem(("noun",), f"a noun counts things; a {u.id} is named by its title")
+        return self
+
     @model_validator(mode="after")
     def _filter_columns(self) -> Measure:
-        allowed = DATASETS[self.dataset]
+        allowed = DATASETS[self.dataset].columns
         for col, values in self.filter.items():
             if col not in allowed:
                 raise KeyProblem(("filter", col), f"filter column {col!r} is not a column of {self.dataset}"

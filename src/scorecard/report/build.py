@@ -9,6 +9,7 @@ on each series, and resolves analysts' commentary; it formats nothing.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
 from scorecard import __version__, spc
 from scorecard.areas import force
@@ -100,9 +101,15 @@ def judge(m: Measure, value: float | None, baseline: float | None, change_pct: f
     return "worse_than_baseline", "Worse than baseline"
 
 
+#: An SPC chart needs enough consecutive points for its limits to mean anything (Making Data
+#: Count asks for 15 before limits are fixed; fewer than 12 draws limits from noise).
+MIN_CHART_POINTS = 12
+
+
 def _chart(r: Result, target: float | None) -> Chart | None:
     points = [p for p in r.series if p.value is not None]
-    if len(points) < 2:
+    consecutive = all(b.first.ordinal == a.last.ordinal + 1 for a, b in pairwise(points))
+    if len(points) < MIN_CHART_POINTS or not consecutive:
         return None
     result = spc.spc(spc.Series(tuple(float(p.value) for p in points if p.value is not None)),
                      spc.SpcOptions(direction=r.measure.direction, target=target))
