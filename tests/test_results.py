@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from scorecard.catalogue.schema import Catalogue
+from scorecard.catalogue.schema import Catalogue, Measure
+from scorecard.ingest import ingest_path
 from scorecard.output import result_row
 from scorecard.periods import parse
 from scorecard.results import Result, ResultsEngine
@@ -117,3 +120,71 @@ def test_provenance_names_the_files(real_store: Store, catalogue: Catalogue) -> 
     r = one(real_store, catalogue, "homicide", "2021-22")
     [prov] = provenance(real_store, r.load_ids)
     assert prov["file"] == "prc_pfa_long.parquet" and len(prov["sha256"]) == 64
+
+
+# --- what a figure is: the catalogue says how it combines ------------------------------------
+
+LOCAL_HEADER = "force,series,series_label,period,value,numerator,denominator,unit,note\n"
+
+
+def kpi(measure_id: str, series: str, unit: str, **extra: object) -> Measure:
+    """A local KPI as a force would add it to its catalogue (no Python)."""
+    return Measure.model_validate({"id": measure_id, "title": series.replace("_", " ").capitalize(),
+                                   "priority": "victim_satisfaction", "role": "local", "dataset": "local_series",
+                                   "filter": {"series": [series]}, "unit": unit, "direction": "decrease",
+                                   "source_text": "Force records (local series)", **extra})
+
+
+def local_store(tmp_path: Path, rows: list[str]) -> Store:
+    path = tmp_path / "local.csv"
+    path.write_text(LOCAL_HEADER + "".join(rows), "utf-8")
+    store = Store.open(tmp_path / "s.duckdb")
+    ingest_path(store, path)
+    return store
+
+
+def months_of_2023(series: str, label: str, unit: str, value: str) -> list[str]:
+    return [f"West Midlands,{series},{label},2023-{m:02d},{value},,,{unit},test figure\n" for m in range(1, 13)]
+
+
+def test_a_mean_time_is_averaged_over_the_year_not_summed(tmp_path: Path, catalogue: Catalogue) -> None:
+    """A mean time to answer 101 calls of 30 seconds every month is 30 seconds for the year
+    (issue 8: it was summed to 360 seconds, "a 25% reduction")."""
+    with local_store(tmp_path, months_of_2023("mean_101_answer", "Mean time to answer 101 calls", "seconds",
+                                              "30")) as store:
+        [r] = ResultsEngine(store, catalogue).compute([kpi("mean_101", "mean_101_answer", "seconds")],
+                                                      parse("2023"), force_ids=["west-midlands"])
+    assert (r.current.value, r.current.status) == (30.0, "complete")
+
+
+def test_money_is_summed_and_a_stock_takes_its_latest_value(tmp_path: Path, catalogue: Catalogue) -> None:
+    rows = months_of_2023("cash_seized", "Cash seized", "pounds", "1250.50")
+    rows += [f"West Midlands,officers,Police officers (headcount),2023-{m:02d},{6900 + m},,,count,test figure\n"
+             for m in range(1, 13)]
+    with local_store(tmp_path, rows) as store:
+        engine = ResultsEngine(store, catalogue)
+        [cash] = engine.compute([kpi("cash", "cash_seized", "pounds")], parse("2023"), force_ids=["west-midlands"])
+        [staff] = engine.compute([kpi("officers", "officers", "count", aggregation="latest")], parse("2023"),
+                                 force_ids=["west-midlands"])
+    assert cash.current.value == pytest.approx(12 * 1250.50)
+    assert staff.current.value == 6912  # the headcount at the end of December, not 83,478 officer-months
+
+
+def test_a_series_holding_months_and_quarters_is_charted_in_one_grain(tmp_path: Path, catalogue: Catalogue) -> None:
+    rows = months_of_2023("calls_999_received", "", "", "60000")
+    rows += [f"West Midlands,calls_999_received,,2023 Q{q},180000,,,,test figure\n" for q in (1, 2)]
+    measure = catalogue.measure("calls_999_within_10s").model_copy(
+        update={"id": "calls_999", "filter": {"series": ["calls_999_received"]}, "unit": "count"})
+    with local_store(tmp_path, rows) as store:
+        [r] = ResultsEngine(store, catalogue).compute([measure], parse("2023"), force_ids=["west-midlands"],
+                                                      series_from=parse("2023-01").first)
+    assert [(p.first.short(), p.last.short()) for p in r.series] == [(f"{m} 2023", f"{m} 2023") for m in (
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]
+
+
+def test_homicide_rate_is_per_million_people(real_store: Store, catalogue: Catalogue) -> None:
+    """Homicide is never "0.00 per 1,000": the catalogue gives its rate base (1,000,000)."""
+    r = one(real_store, catalogue, "homicide", "2021-22")
+    assert r.measure.rate_base == 1_000_000
+    assert r.population is not None and r.population > 2_900_000
+    assert r.population_rate == pytest.approx(48 / r.population * 1_000_000)  # about 16 per million

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from scorecard import periods
+from scorecard import periods, units
 from scorecard.areas import find_force, force, force_id
 from scorecard.errors import InputError
 from scorecard.sources import cells
@@ -120,8 +120,8 @@ WELL_KNOWN_SERIES: dict[str, SeriesInfo] = {
     ),
 }
 
-UNITS: tuple[str, ...] = ("count", "percentage", "rate", "seconds", "minutes", "hours", "days")
-_UNIT_ALIASES = {"%": "percentage", "percent": "percentage", "number": "count"}
+#: The units a local series may be in: the one registry (``scorecard.units``), by id.
+UNITS: tuple[str, ...] = tuple(units.UNITS)
 
 # Column name -> what it holds. Order is the order the documentation shows them in.
 COLUMNS: dict[str, str] = {
@@ -135,7 +135,8 @@ COLUMNS: dict[str, str] = {
     "value": "the figure; '1,087' and '92%' are accepted",
     "numerator": "for percentages: how many met the condition",
     "denominator": "for percentages: out of how many",
-    "unit": "count, percentage, rate, seconds, minutes, hours or days; blank for well-known ids",
+    "unit": "one of the ids in scorecard.units (count, percentage, pounds, seconds, minutes, hours, days, score, "
+            "rate_per_1000, rate_per_100000, rate_per_1000000); blank for well-known ids",
     "note": "where the figure comes from; free text, for people",
 }
 REQUIRED_COLUMNS: tuple[str, ...] = ("force", "series", "period", "value")
@@ -479,7 +480,9 @@ def _observation(row: _RowReader, this_month: periods.Month, warnings: list[str]
         raise row.fail(f"period {period.label!r} ends in {period.last.short()}, which has not happened yet")
 
     unit_text = row.text("unit").lower()
-    unit = _UNIT_ALIASES.get(unit_text, unit_text)
+    unit = units.UNIT_ALIASES.get(unit_text, unit_text)
+    if unit == "rate":
+        raise row.fail("unit 'rate' needs its base: rate_per_1000, rate_per_100000 or rate_per_1000000")
     if unit and unit not in UNITS:
         raise row.fail(f"unit {unit_text!r} is not one of: {', '.join(UNITS)}")
     if info is not None:
@@ -520,6 +523,8 @@ def _observation(row: _RowReader, this_month: periods.Month, warnings: list[str]
                 cells.check_count(value.value)
             except cells.CellError as exc:
                 raise row.fail(f"count {exc.problem}") from None
+        if unit == "pounds" and value.decimals > 2:
+            raise row.fail(f"an amount in pounds has at most two decimal places (pence), not {row.text('value')!r}")
         stored, num, den = value.value, None, None
 
     return _Obs(
