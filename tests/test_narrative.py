@@ -529,8 +529,8 @@ def test_missing_figures_are_said_to_be_missing() -> None:
 def test_other_units() -> None:
     fy = FinancialYear(2021)
     assert (comparison_sentence("average 999 answer time", 12.25, fy, 10, NATIONAL_BASELINE, unit="seconds")
-            == "Average 999 answer time was 12.3 seconds in the financial year 2021-22, compared with 10.0 "
-               "seconds in the year ending June 2019 baseline, a 23% increase.")
+            == "Average 999 answer time was 12 seconds in the financial year 2021-22, compared with 10 "
+               "seconds in the year ending June 2019 baseline, a 23% increase.")  # seconds: whole, as in tables
 
 
 # --------------------------------------------------------------------------- results adapter
@@ -567,7 +567,7 @@ def test_result_sentence_says_an_averaged_baseline_is_an_average() -> None:
     r = _result("Burglary (all)", "count", _fig("2022-23 Q1", 4_600), _fig("YE Jun 2019", 28_675 * 3 / 12, 3))
     assert result_sentences(r) == [
         "There were 4,600 burglaries in 2022-23 Q1 (Apr 2022 to Jun 2022), compared with an average of "
-        "7,168.8 a quarter in the year ending June 2019 baseline, a 36% reduction."]
+        "about 7,169 a quarter in the year ending June 2019 baseline, a 36% reduction."]  # never a fractional count
 
 
 def test_result_sentence_names_measures_that_are_not_nouns() -> None:

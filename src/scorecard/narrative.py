@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal, Protocol
 
+from scorecard import units
+from scorecard.documents import format as fmt
 from scorecard.numbers import format_number, round_half_away
 from scorecard.periods import (
     CalendarQuarter,
@@ -68,8 +70,8 @@ __all__ = [
     "spell_number",
 ]
 
-Unit = Literal["count", "percentage", "rate", "seconds", "minutes", "score"]
-"""The catalogue's units (``scorecard.catalogue.schema.Unit``)."""
+Unit = str
+"""A unit id from ``scorecard.units`` ("count", "percentage", "seconds", "rate_per_100000" …)."""
 
 Direction = Literal["increase", "decrease", "neutral"]
 """Which way is better, as in the catalogue: "decrease" means lower is better."""
@@ -359,9 +361,8 @@ def exact_percent_change(value: float, baseline: float) -> float | None:
 
 
 def percent_places(pct: float, style: NarrativeStyle = DEFAULT_STYLE) -> int:
-    """Decimal places for a % change under the style's one rule (see NarrativeStyle)."""
-    small = _round(abs(pct), style.small_percent_places)
-    return 0 if small >= style.whole_percent_from else style.small_percent_places
+    """Decimal places for a % change under the style's one rule (``documents.format.percent_places``)."""
+    return fmt.percent_places(pct, whole_from=style.whole_percent_from, small_places=style.small_percent_places)
 
 
 def format_change_percent(pct: float, style: NarrativeStyle = DEFAULT_STYLE) -> str:
@@ -408,18 +409,18 @@ def percent_phrase(pct: float | None, style: NarrativeStyle = DEFAULT_STYLE) -> 
     return core
 
 
-def _unit_word(unit: Unit) -> str:
-    return {"seconds": " seconds", "minutes": " minutes"}.get(unit, "")
+def _unit(unit: Unit) -> units.Unit:
+    """The registry's unit for an id; an unknown id reads as a score (a plain number)."""
+    try:
+        return units.unit(unit)
+    except KeyError:
+        return units.UNITS["score"]
 
 
 def _value_text(value: float, unit: Unit, style: NarrativeStyle) -> str:
-    """A figure as printed in a sentence: "28,675", "73%", "12.5 seconds"."""
-    if unit == "count":
-        places = 0 if _round(value, 0) == _round(value, style.other_value_places) else style.other_value_places
-        return _fmt(value, places)
-    if unit == "percentage":
-        return f"{_fmt(value, style.percentage_value_places)}%"
-    return f"{_fmt(value, style.other_value_places)}{_unit_word(unit)}"
+    """A figure as printed in a sentence — the same text as in every table
+    (``documents.format.number_text``): "28,675", "73%", "12.3 seconds", "£1,250.50"."""
+    return fmt.number_text(value, _unit(unit))
 
 
 def _points_phrase(value: float, baseline: float, style: NarrativeStyle) -> str:
@@ -464,7 +465,7 @@ def change_phrase(
     """
     if value is None or baseline is None:
         return "no change can be given"
-    if unit == "percentage":
+    if _unit(unit).change_in_points:
         words = _points_phrase(value, baseline, style)
     else:
         words = _count_change(value, baseline, unit, style)
@@ -481,7 +482,7 @@ def _count_change(value: float, baseline: float, unit: Unit, style: NarrativeSty
         return "no change"
     pct = exact_percent_change(value, baseline)
     if pct is None:
-        from_none = f"{'up' if diff > 0 else 'down'} from {'none' if unit == 'count' else 'zero'}"
+        from_none = f"{'up' if diff > 0 else 'down'} from {'none' if _unit(unit).whole else 'zero'}"
         if style.change_as == "percent":
             return from_none
         difference = _difference_core(diff, unit, style)
@@ -525,7 +526,7 @@ def judgement(
     diff = Fraction(value) - Fraction(baseline)
     if diff == 0:
         return "stable"
-    if unit == "percentage":
+    if _unit(unit).change_in_points:
         if _is_stable(_round(abs(float(diff)), style.points_places), style.stable_threshold_points):
             return "stable"
     else:
@@ -614,9 +615,9 @@ def _figure_clause(
     """The opening clause that states the figure for ``period``, without a full stop."""
     when = period_phrase(period)
     if isinstance(subject, MeasureName):
-        lead = "The figure for " + _lower_first(subject.text) if unit == "count" else _cap(subject.text)
+        lead = "The figure for " + _lower_first(subject.text) if _unit(unit).whole else _cap(subject.text)
         return f"{lead} was {_value_text(value, unit, style)} {when}"
-    if unit != "count":
+    if not _unit(unit).whole:
         name = subject.plural if isinstance(subject, Noun) else subject
         return f"{_cap(name)} was {_value_text(value, unit, style)} {when}"
     noun = lookup_noun(subject)
@@ -649,7 +650,7 @@ def _lower_first(text: str) -> str:
 def _missing_subject(subject: str | Noun | MeasureName, unit: Unit) -> str:
     if isinstance(subject, MeasureName):
         return _lower_first(subject.text)
-    if unit == "count":
+    if _unit(unit).whole:
         return lookup_noun(subject).plural
     return subject.plural if isinstance(subject, Noun) else subject
 
@@ -695,8 +696,9 @@ def _compare(
     prep, name, against = other
 
     def other_text(v: float) -> str:
-        text = _value_text(v, unit, style)
-        return f"an average of {text} {_per(averaged_to)}" if averaged_to else text
+        if averaged_to:  # never a fractional count in prose: "an average of about 8,084 a quarter"
+            return f"an average of {fmt.average_count(v, averaged_to, _unit(unit).id).text}"
+        return _value_text(v, unit, style)
 
     when = period_phrase(period)
     what = _missing_subject(subject, unit)
@@ -813,7 +815,7 @@ def measure_subject(title: str, unit: str = "count") -> Noun | MeasureName:
     burglaries".  Anything else is named: "The figure for hospital admissions of under-25s
     … was 145" — a plural is never guessed from a title.
     """
-    if unit == "count":
+    if _unit(unit).whole:
         core = " ".join(re.sub(r"\([^)]*\)", " ", title).split()).lower()
         if core in NOUNS:
             return NOUNS[core]
@@ -829,7 +831,7 @@ def result_sentences(result: _ResultLike, style: NarrativeStyle = DEFAULT_STYLE)
     Falls back to the previous period when the result has no baseline figure at all.
     """
     measure, figures = result.measure, result.figures
-    unit: Unit = measure.unit if measure.unit in _UNITS else "score"  # type: ignore[assignment]
+    unit: Unit = measure.unit
     subject = measure_subject(measure.title, unit)
     current = figures["current"]
     if "baseline" in figures:
@@ -842,5 +844,3 @@ def result_sentences(result: _ResultLike, style: NarrativeStyle = DEFAULT_STYLE)
                                          unit=unit, style=style)]
     return [figure_sentence(subject, current.value, current.period, unit=unit, style=style)]
 
-
-_UNITS: tuple[str, ...] = ("count", "percentage", "rate", "seconds", "minutes", "score")

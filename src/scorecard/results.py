@@ -20,11 +20,12 @@ from typing import Any, Literal
 
 import duckdb
 
+from scorecard import windows as windows_mod
 from scorecard.areas import forces, territorial_forces
 from scorecard.catalogue.schema import GRAIN_MONTHS, Catalogue, Measure
 from scorecard.errors import ScorecardError
 from scorecard.numbers import percent_change
-from scorecard.periods import Month, Period
+from scorecard.periods import Month, MonthRange, Period
 from scorecard.store import Store
 
 Status = Literal["complete", "incomplete", "no_data", "not_combinable"]
@@ -180,6 +181,25 @@ def _coverage(spans: Iterable[tuple[date, date]]) -> tuple[int, bool]:
     return len(covered), overlap
 
 
+def _latest_run(spans: list[tuple[Month, Month]], months: int) -> Period | None:
+    """The latest ``months`` consecutive held months that end where a held period ends."""
+    held = {m.ordinal for first, last in spans for m in MonthRange(first, last).months()}
+    for end in sorted({last.ordinal for _, last in spans}, reverse=True):
+        if all(o in held for o in range(end - months + 1, end + 1)):
+            return windows_mod.window(Month.from_ordinal(end - months + 1), Month.from_ordinal(end))
+    return None
+
+
+def _own_latest(spans: list[tuple[Month, Month]], months: int) -> Period:
+    """A local series' latest period: of those ending latest, the one of ``months`` months,
+    else the longest."""
+    end = max(last for _, last in spans)
+    ending = [(first, last) for first, last in spans if last == end]
+    first, last = min(ending, key=lambda s: (s[1].ordinal - s[0].ordinal + 1 != months,
+                                             -(s[1].ordinal - s[0].ordinal)))
+    return windows_mod.window(first, last)
+
+
 def _point_value(measure: Measure) -> str:
     """SQL for one series point from the rows of one span (several rows when the measure's
     filter takes several series), combined as the measure says."""
@@ -324,6 +344,57 @@ class ResultsEngine:
             start = series_from or min(p.first for p in periods.values())
             out.extend(self._measure(measure, periods, wanted, by, start, period.last))
         return out
+
+    def compute_windows(self, measure: Measure, windows: dict[str, Period], *,
+                        series_from: Month | None = None) -> list[Result]:
+        """Results for one measure, each force over its own window (see ``latest_windows``):
+        current = the window, baseline = the catalogue's, previous = the window a quarter
+        earlier (the last quarterly statement's), same period last year = a year earlier.
+        Forces sharing a window are answered by one query."""
+        by_window: dict[Period, list[str]] = defaultdict(list)
+        for force_id, w in windows.items():
+            by_window[w].append(force_id)
+        baseline = self.catalogue.baseline_for(measure)
+        out: list[Result] = []
+        for w, force_ids in by_window.items():
+            periods: dict[Role, Period] = {
+                "current": w, "baseline": baseline,
+                "previous": windows_mod.comparison_window(w, "previous_quarter", baseline),
+                "same_period_last_year": windows_mod.comparison_window(w, "year_before", baseline),
+            }
+            start = series_from or min(p.first for p in periods.values())
+            out.extend(self._measure(measure, periods, force_ids, "force", start, w.last))
+        return out
+
+    def latest_windows(self, measure: Measure, force_ids: Sequence[str], data_to: Month,
+                       months: int = 12) -> dict[str, Period | None]:
+        """Each force's latest complete window of the measure up to ``data_to`` (None: nothing held).
+
+        For row-level and tabulated sources (data.police.uk months, Home Office quarters, ONS
+        years) it is the latest run of ``months`` held months ending at the end of a held
+        period; a local series has its own periods, so it is the series' latest period,
+        choosing among periods that end in the same month the one of ``months`` months, else
+        the longest (a force's November-to-October year, a rolling six months).
+        """
+        if measure.dataset in _POLICE_UK_TABLES:
+            _, kind = _POLICE_UK_TABLES[measure.dataset]
+            rows = self.con.execute(
+                """SELECT force_id, month, month FROM load_members
+                   WHERE kind = ? AND superseded_by IS NULL AND list_contains(?, force_id) AND month <= ?""",
+                [kind, list(force_ids), data_to.first_day()]).fetchall()
+        else:
+            where, params = _filter_sql(measure, "o")
+            rows = self.con.execute(
+                f"""SELECT DISTINCT o.force_id, o.first_month, o.last_month FROM observations o
+                    WHERE o.dataset = ? AND o.area_type = 'force' AND list_contains(?, o.force_id)
+                      AND o.last_month <= ? AND {where}""",
+                [measure.dataset, list(force_ids), data_to.first_day(), *params]).fetchall()
+        spans: dict[str, list[tuple[Month, Month]]] = defaultdict(list)
+        for force_id, first, last in rows:
+            spans[force_id].append((Month.from_date(first), Month.from_date(last)))
+        own_periods = measure.dataset == "local_series"
+        return {f: (_own_latest(spans[f], months) if own_periods else _latest_run(spans[f], months))
+                if spans.get(f) else None for f in force_ids}
 
     # one measure -------------------------------------------------------------------------
 

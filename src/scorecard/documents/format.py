@@ -1,0 +1,156 @@
+"""The one formatting layer: every number, change, unit, period and status a reader sees.
+
+A document model is built once and drawn by several renderers (HTML, Word, PDF, CSV/JSON, the
+CLI).  If each renderer formatted its own figures, the Word paper would print "+5.5 points"
+where the web page prints "–", or "76%" in a sentence beside "75.5%" in its table.  So the
+document builders call this module when they build the model, every figure becomes a
+``Cell`` — the unrounded value *and* the text as shown — and renderers print ``Cell.text``
+and nothing else (CSV and JSON also carry ``Cell.value``).
+
+The rules, each in one function:
+
+* **Rounding** is half away from zero on the decimal figure (``scorecard.numbers``), once,
+  here; a value that rounds to zero is shown as 0, never "-0" or "-0.0".
+* **A figure** is shown by its unit (``scorecard.units``): counts as whole numbers with UK
+  thousands commas ("28,675"; a count is never shown with a fraction — an average of
+  counts is shown as "about 13"), percentages to one decimal place without a trailing ".0"
+  ("73%", "75.5%"), money in pounds and pence ("£1,250.50", whole pounds "£5,000"), durations
+  with their word ("30 seconds"), rates with their base ("16.4 per million people").
+* **A change** of a count, money, a duration or a rate is a percentage change, shown to one
+  decimal place below 10% and as a whole number from 10% ("+1.9%", "−12%"; ``percent_places``,
+  which the sentences use too), with a true minus sign; a change
+  of a percentage is in percentage points, to one decimal place ("+3.0 pts").  A change
+  whose base is zero has no percentage ("new").
+* **Periods** are shown by their label ("YE Mar 2024", "2022-23 Q1", "Jan 2022 to Jun 2022").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from scorecard.numbers import round_half_away
+from scorecard.periods import Period
+from scorecard.units import UNITS, Unit, rate_label
+
+MISSING = "–"  # an en dash: a figure the store does not hold
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure as a document shows it: the value kept unrounded, and its text."""
+
+    value: float | None
+    text: str
+    unit: str = "text"  # a unit id from scorecard.units, "change_pct", "change_points", or "text"
+    ref: str | None = None  # e.g. "burglary.value": which figure this is, for verify and check
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None and self.unit != "text"
+
+
+def text(value: str, ref: str | None = None) -> Cell:
+    """A cell of words (a measure's title, a source)."""
+    return Cell(None, value, "text", ref)
+
+
+def _round(value: float, places: int) -> float:
+    rounded = round_half_away(value, places)
+    return 0.0 if rounded == 0 else rounded
+
+
+def _grouped(value: float, places: int) -> str:
+    rounded = _round(value, places)
+    return f"{rounded:,.{places}f}" if places else f"{int(rounded):,}"
+
+
+def _trimmed(value: float, places: int) -> str:
+    """To ``places`` decimals, dropping a trailing ".0" ("73", "75.5")."""
+    shown = _grouped(value, places)
+    if "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
+    return shown
+
+
+def number_text(value: float, unit: Unit) -> str:
+    """A value in its unit's style, without a missing-figure dash (see the module docstring)."""
+    if unit.kind == "count":
+        return _grouped(value, 0)
+    if unit.kind == "percentage":
+        return f"{_trimmed(value, unit.places)}%"
+    if unit.kind == "money":
+        pounds = _round(value, 2)
+        return f"£{_grouped(pounds, 0 if pounds == int(pounds) else 2)}"
+    if unit.kind == "rate":
+        return f"{_trimmed(value, unit.places)} {rate_label(unit.per or 1000)}"
+    if unit.kind == "duration":
+        shown = _trimmed(value, unit.places)
+        return f"{shown}{unit.singular_suffix if shown == '1' else unit.suffix}"
+    return _trimmed(value, unit.places)
+
+
+def figure(value: float | None, unit_id: str, ref: str | None = None) -> Cell:
+    """A figure by its unit: "28,675", "73%", "£1,250.50", "30 seconds", "–" when not held."""
+    if value is None:
+        return Cell(None, MISSING, unit_id, ref)
+    return Cell(value, number_text(value, UNITS[unit_id]), unit_id, ref)
+
+
+def average_count(value: float | None, months: int, unit_id: str = "count", ref: str | None = None) -> Cell:
+    """A count averaged to a shorter period ("about 13 a quarter"): never a fractional count."""
+    if value is None:
+        return Cell(None, MISSING, unit_id, ref)
+    per = {1: "a month", 3: "a quarter", 6: "a half-year"}.get(months, f"per {months} months")
+    shown = number_text(value, UNITS[unit_id])
+    exact = _round(value, 0) == value
+    return Cell(value, f"{'' if exact else 'about '}{shown} {per}", unit_id, ref)
+
+
+def change(value: float | None, base: float | None, unit_id: str, ref: str | None = None) -> Cell:
+    """The change from ``base`` to ``value``: a % change ("+1.9%", "−34%") or, for a
+    percentage, points ("+3.0 pts"); "–" when either figure is missing, "new" from zero."""
+    unit = UNITS[unit_id]
+    if value is None or base is None:
+        return Cell(None, MISSING, "change_points" if unit.change_in_points else "change_pct", ref)
+    if unit.change_in_points:
+        points = float(Fraction(value) - Fraction(base))
+        return Cell(points, f"{_signed(points, 1)} pts", "change_points", ref)
+    if base == 0:
+        return Cell(None, "new" if value else "no change", "change_pct", ref)
+    pct = float((Fraction(value) - Fraction(base)) / abs(Fraction(base)) * 100)
+    return Cell(pct, f"{_signed(pct, percent_places(pct))}%", "change_pct", ref)
+
+
+#: A % change is shown to ``SMALL_PERCENT_PLACES`` decimals while, so rounded, it is below
+#: ``WHOLE_PERCENT_FROM``, and as a whole percent from there (53 vs 52 is 1.9%; 46 vs 52 is
+#: 12%; 9.96% shows as 10%, never 10.0%).  Seeds 001 and 004 state changes this way.
+WHOLE_PERCENT_FROM = 10.0
+SMALL_PERCENT_PLACES = 1
+
+
+def percent_places(pct: float, *, whole_from: float = WHOLE_PERCENT_FROM,
+                   small_places: int = SMALL_PERCENT_PLACES) -> int:
+    """Decimal places for a % change, by the rule above."""
+    return 0 if _round(abs(pct), small_places) >= whole_from else small_places
+
+
+def _signed(value: float, places: int) -> str:
+    rounded = _round(value, places)
+    sign = "+" if rounded > 0 else MINUS if rounded < 0 else ""
+    return f"{sign}{_grouped(abs(rounded), places)}"
+
+
+def period(p: Period | None) -> Cell:
+    """A period by its label ("YE Mar 2024"), for tables; sentences use its long label."""
+    return Cell(None, MISSING if p is None else p.label, "text")
+
+
+def count_of(n: int, singular: str, plural: str) -> str:
+    """ "1 measure", "3 measures": a count with its noun."""
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
+__all__ = ["MINUS", "MISSING", "SMALL_PERCENT_PLACES", "WHOLE_PERCENT_FROM", "Cell", "average_count", "change",
+           "count_of", "figure", "number_text", "percent_places", "period", "text"]
