@@ -13,9 +13,10 @@ consoles never interpret markup and every message passes through ``errors.printa
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -27,7 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scorecard import __version__
-from scorecard.areas import find_force, territorial_forces
+from scorecard.areas import find_force, forces, territorial_forces
 from scorecard.errors import (
     EXIT_DIFFERENCES,
     EXIT_INTERRUPTED,
@@ -35,15 +36,17 @@ from scorecard.errors import (
     INTERNAL_ERROR,
     InputError,
     ScorecardError,
+    StoreError,
     UsageError,
     printable,
 )
 from scorecard.periods import parse as parse_period
 from scorecard.periods import parse_month
 from scorecard.store import Store, default_store_path
+from scorecard.sub_areas import KIND_NAMES, SubArea, explain_area, sub_areas
 
 if TYPE_CHECKING:
-    from scorecard.catalogue.schema import Catalogue
+    from scorecard.catalogue.schema import Catalogue, Measure
 
 app = typer.Typer(help="Police data in, National Policing Priorities statements and scorecards out.",
                   no_args_is_help=True, add_completion=False)
@@ -151,6 +154,37 @@ def _add_row(table: Table, *cells: object) -> None:
     table.add_row(*(Text(printable(c)) for c in cells))
 
 
+def _note(message: object) -> None:
+    """A line about the output rather than part of it, on stderr: CSV and JSON on stdout stay clean."""
+    text = Text("note: ", style="bold")
+    text.append(printable(message))
+    err.print(text)
+
+
+def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
+    """Rows as CSV on stdout: a header, then one line per row; None is empty, text is printable."""
+
+    def cell(v: object) -> object:
+        if v is None:
+            return ""
+        return v if isinstance(v, int | float) else printable(v)
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: cell(row.get(k)) for k in columns})
+
+
+def _write_json(rows: object) -> None:
+    """JSON on stdout: non-ASCII and controls written as escapes, so nothing can drive the terminal."""
+    sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
+
+
+def _wide() -> Console:
+    """A console at least 160 columns wide for tables, so columns are not squeezed into one letter each."""
+    return Console(width=max(out.width, 160), soft_wrap=True, markup=False, highlight=False)
+
+
 class Fmt(StrEnum):
     table = "table"
     csv = "csv"
@@ -229,9 +263,10 @@ def fetch(
     from scorecard.sources.fetch import fetch_force_months
 
     def work() -> None:
-        force_id = find_force(force)
-        if force_id is None:
-            raise UsageError(f"unknown force {force!r}")
+        force_id = _force_id(force, store, option="--force")
+        if not base_url.startswith(("http://", "https://")):
+            raise UsageError(f"--base-url {base_url!r} is not an http(s) URL; data.police.uk's archives are at "
+                             "https://data.police.uk/data/archive/")
         wanted = [parse_month(m) for m in months]
         files = fetch_force_months(force_id, wanted, dest, base_url=base_url)
         _say(f"fetched {len(files)} file(s) into {dest}")
@@ -239,6 +274,7 @@ def fetch(
             with Store.open(store) as st:
                 for summary in iter_ingest(st, files):
                     _print_summary(summary)
+                _say(f"store: {st.path}")
 
     _run(work, store=store)
 
@@ -248,7 +284,8 @@ def results(
     area: Annotated[str, typer.Option(help="Force id or name, or 'all' for every force.")],
     period: Annotated[str, typer.Option(help="e.g. '2024-25 Q1', 'YE Jun 2019', '2018-19', '2024-01'.")],
     measure: Annotated[list[str] | None, typer.Option(help="Measure id(s); default: all.")] = None,
-    by: Annotated[By, typer.Option(help="Break a force down by local authority or CSP.")] = By.force,
+    by: Annotated[By, typer.Option(help="Break a force down by local authority or CSP "
+                                        "(`scorecard areas --force ID` lists them).")] = By.force,
     fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json.")] = Fmt.table,
     include_empty: Annotated[bool, typer.Option(help="Show measures with no data.")] = False,
     store: StoreOpt = None,
@@ -261,26 +298,122 @@ def results(
     def work() -> None:
         cat = load_catalogue(catalogue)
         p = parse_period(period)
-        if area.lower() == "all":
+        if area.strip().lower() == "all":
             force_ids = [f.force_id for f in territorial_forces()]
         else:
-            fid = find_force(area)
-            if fid is None:
-                raise UsageError(f"unknown area {area!r}: give a force id or name, or 'all'")
-            force_ids = [fid]
-        measures = [cat.measure(m) for m in measure] if measure else cat.measures
+            force_ids = [_force_id(area, store, option="--area")]
+        asked = [cat.measure(m) for m in measure] if measure else None
+        measures = _measures_by(asked, cat.measures, by)
         with Store.open(store, read_only=True) as st:
             rs = ResultsEngine(st, cat).compute(measures, p, force_ids=force_ids, by=by.value)
+            if by is not By.force and (measure or include_empty):
+                _note_missing_sub_areas(measures, rs, by, force_ids, p.label)
             if not include_empty and not measure:
                 rs = [r for r in rs if r.current.status != "no_data"]
             if fmt is Fmt.json:
                 sys.stdout.write(to_json(st, rs, catalogue_version=cat.version) + "\n")
             elif fmt is Fmt.csv:
                 sys.stdout.write(to_csv(rs))
-            else:
+            elif rs:
                 _print_table(rs, p.label)
+            else:
+                _say(f"no figures held for {area} in {p.label}"
+                     + ("" if include_empty or measure else "; --include-empty shows the measures without data"))
 
     _run(work, store=store)
+
+
+def _force_id(name: str, store: Path | None, *, option: str) -> str:
+    """The force ``name`` spells; anything else is a usage error saying what it is (a local
+    authority or CSP: how to ask for it) or which known name is closest."""
+    found = find_force(name)
+    if found is not None:
+        return found
+    raise UsageError(explain_area(name, _known_sub_areas(store), option=option, allow_all=option == "--area"))
+
+
+def _known_sub_areas(store: Path | None) -> list[SubArea]:
+    """Every local authority and CSP in the store's lookup, or none when there is no usable store
+    (the message about an unknown area then names forces only)."""
+    try:
+        with Store.open(store, read_only=True) as st:
+            return sub_areas(st.con)
+    except StoreError:
+        return []
+
+
+#: Datasets whose rows can be placed in a local authority or CSP, and why the others cannot.
+_BREAKABLE = {"police_uk_street", "police_uk_outcomes", "local_series"}
+_FORCE_LEVEL_WHY = {
+    "home_office_prc": "Home Office police recorded crime is published per force",
+    "ons_pfa_tables": "the ONS Police Force Area tables are per force",
+    "police_uk_stop_search": "stop and search records carry no LSOA to place them in a sub-area",
+}
+
+
+def _breakable_by(m: Measure, by: By) -> bool:
+    """Whether a measure's dataset can be broken down by ``by``: police.uk street crime and outcomes
+    through their LSOA codes, a local series where its file gives sub-area rows (area_type).
+    The same rule as ``scorecard.results.breakable_by``, kept here until that exists."""
+    return by is By.force or m.dataset in _BREAKABLE
+
+
+def _why_not(ms: Iterable[Measure]) -> str:
+    reasons = dict.fromkeys(_FORCE_LEVEL_WHY.get(m.dataset, f"{m.dataset} figures are force-level") for m in ms)
+    return "; ".join(reasons)
+
+
+def _measures_by(asked: list[Measure] | None, every: Sequence[Measure], by: By) -> list[Measure]:
+    """The measures to compute: with ``--by`` a sub-area, only those that can be broken down by it.
+
+    Named with ``--measure``, one that cannot is a usage error; by default they are left out
+    with one line saying which and why."""
+    if by is By.force:
+        return list(asked or every)
+    kind = KIND_NAMES[by.value]
+    can = [m for m in every if _breakable_by(m, by)]
+    if asked is not None:
+        cannot = [m for m in asked if not _breakable_by(m, by)]
+        if cannot:
+            ids = ", ".join(m.id for m in cannot)
+            raise UsageError(f"{ids} cannot be broken down by {kind} ({_why_not(cannot)}); measures that can: "
+                             f"{', '.join(m.id for m in can) or 'none in this catalogue'}")
+        return asked
+    if not can:
+        raise UsageError(f"no measure in the catalogue can be broken down by {kind}: "
+                         "only police.uk street crime and outcomes, and local series with sub-area rows, can")
+    left = [m for m in every if not _breakable_by(m, by)]
+    if left:
+        _note(f"left out {len(left)} measure(s) that cannot be broken down by {kind} ({_why_not(left)}): "
+              f"{', '.join(m.id for m in left)}")
+    return can
+
+
+def _note_missing_sub_areas(measures: Sequence[Measure], rs: Sequence[Any], by: By, force_ids: Sequence[str],
+                            label: str) -> None:
+    """One line for the measures that gave no sub-area figure at all, so an empty answer says why."""
+    given = {r.measure.id for r in rs}
+    missing = [m for m in measures if m.id not in given]
+    if not missing:
+        return
+    where = _forces_named(force_ids)
+    local = [m.id for m in missing if m.dataset == "local_series"]
+    police = [m.id for m in missing if m.dataset != "local_series"]
+    kind = KIND_NAMES[by.value]
+    if police:
+        _note(f"no {kind} figures for {', '.join(police)}: no data.police.uk rows for them are held for {where} "
+              f"in {label} or the periods it is compared with (`scorecard loads` lists what is held)")
+    if local:
+        _note(f"no {kind} figures for {', '.join(local)} in {where}: the local series loaded give them for "
+              f"the whole force only (a local series file gives sub-areas in rows with area_type {by.value})")
+
+
+def _forces_named(force_ids: Sequence[str]) -> str:
+    if len(force_ids) > 3:
+        return f"the {len(force_ids)} forces"
+    from scorecard.areas import force as force_of
+
+    return ", ".join(force_of(f).name for f in force_ids)
 
 
 def _print_table(rs: list[Any], label: str) -> None:
@@ -292,8 +425,12 @@ def _print_table(rs: list[Any], label: str) -> None:
         table.add_column(col, justify="left" if col in ("Measure", "Area", "Status") else "right",
                          no_wrap=col not in ("Measure", "Area"))
     notes: list[str] = []
+    # Sub-areas of several forces (--area all --by csp): "Location not known" and "Outside the
+    # force area" are one per force, so each sub-area is shown with its force.
+    several = len({r.area.force_id for r in rs if r.area.area_type != "force"}) > 1
     for r in rs:
         row = result_row(r)
+        area_name = f"{r.area.name} ({forces()[r.area.force_id].name})" if several else r.area.name
         pct = r.measure.unit == "percentage"
 
         def show(v: float | None, pct: bool = pct) -> str:
@@ -305,48 +442,69 @@ def _print_table(rs: list[Any], label: str) -> None:
                   else "–" if row["change"] is None else f"{format_number(row['change'], 1)} pts")
         status = row["status"]
         if row["note"]:
-            notes.append(f"[{len(notes) + 1}] {r.measure.title}, {r.area.name}: {row['note']}")
+            notes.append(f"[{len(notes) + 1}] {r.measure.title}, {area_name}: {row['note']}")
             status += f" [{len(notes)}]"
-        _add_row(table, r.measure.title, r.area.name, show(row["value"]), show(row["baseline_value"]), change,
+        _add_row(table, r.measure.title, area_name, show(row["value"]), show(row["baseline_value"]), change,
                  format_signed_percent(row["change_pct_vs_previous"]),
                  format_signed_percent(row["change_pct_vs_last_year"]),
                  format_number(row["rate_per_1000"], 2), status)
-    wide = Console(width=max(out.width, 160), soft_wrap=True, markup=False, highlight=False)
+    wide = _wide()
     wide.print(table)
     for n in notes:
         wide.print(Text(printable(n)))
 
 
+#: Columns of ``Store.loads()`` and ``Store.revisions()``, for a CSV header even when there are no rows.
+LOAD_COLUMNS = ("load_id", "file_name", "kind", "dataset", "rows", "covers", "loaded_at", "sha256")
+REVISION_COLUMNS = ("revised_at", "dataset", "force_id", "what", "old_load_id", "new_load_id", "old_rows",
+                    "new_rows", "old_total", "new_total")
+
+
+def _columns(rows: Sequence[dict[str, Any]], default: Sequence[str]) -> list[str]:
+    return list(rows[0]) if rows else list(default)
+
+
 @app.command()
-def loads(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+def loads(store: StoreOpt = None,
+          fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json.")] = Fmt.table) -> None:
     """Every file loaded: name, checksum, rows, when, what it covers."""
 
     def work() -> None:
         with Store.open(store, read_only=True) as st:
             rows = st.loads()
         if fmt is Fmt.json:
-            sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
+            _write_json(rows)
             return
-        table = Table(title=printable(f"Loads in {store or default_store_path()}"))
+        if fmt is Fmt.csv:
+            _write_csv(rows, _columns(rows, LOAD_COLUMNS))
+            return
+        if not rows:
+            _say(f"nothing loaded in {store or default_store_path()} yet: `scorecard ingest PATH...` loads files")
+            return
+        table = Table(title=Text(printable(f"Loads in {store or default_store_path()}")))
         for col in ("#", "file", "kind", "rows", "covers", "loaded at", "sha256"):
-            table.add_column(col)
+            table.add_column(col, justify="right" if col in ("#", "rows") else "left")
         for r in rows:
             _add_row(table, str(r["load_id"]), str(r["file_name"]), str(r["kind"]), f"{r['rows']:,}",
-                          str(r["covers"]), str(r["loaded_at"]), str(r["sha256"])[:12])
-        out.print(table)
+                     str(r["covers"]), str(r["loaded_at"]), str(r["sha256"])[:12])
+        _wide().print(table)
 
     _run(work, store=store)
 
 
 @app.command()
-def revisions(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+def revisions(store: StoreOpt = None,
+              fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json.")] = Fmt.table) -> None:
     """Figures replaced by a newer file: what changed, from which load to which."""
 
     def work() -> None:
         with Store.open(store, read_only=True) as st:
             rows = st.revisions()
         if fmt is Fmt.json:
-            sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
+            _write_json(rows)
+            return
+        if fmt is Fmt.csv:
+            _write_csv(rows, _columns(rows, REVISION_COLUMNS))
             return
         if not rows:
             _say("no revisions: nothing loaded has been replaced by a newer file")
@@ -356,10 +514,82 @@ def revisions(store: StoreOpt = None, fmt: Annotated[Fmt, typer.Option("--format
             table.add_column(col)
         for r in rows:
             _add_row(table, str(r["revised_at"]), str(r["dataset"]), str(r["force_id"]), str(r["what"]),
-                          str(r["old_load_id"]), str(r["new_load_id"]), str(r["old_total"]), str(r["new_total"]))
-        out.print(table)
+                     str(r["old_load_id"]), str(r["new_load_id"]), str(r["old_total"]), str(r["new_total"]))
+        _wide().print(table)
 
     _run(work, store=store)
+
+
+FORCE_COLUMNS = ("force_id", "name", "ons_code", "region", "local_authorities", "csps")
+SUB_AREA_COLUMNS = ("force_id", "area_type", "code", "name", "csp_code", "csp_name")
+
+
+@app.command()
+def areas(
+    force: Annotated[str | None, typer.Option(help="A force id or name: list its local authorities and CSPs.")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json.")] = Fmt.table,
+    store: StoreOpt = None,
+) -> None:
+    """The forces (id, name, ONS code, region), or one force's local authorities and CSPs with their codes."""
+
+    def work() -> None:
+        if force is None:
+            _list_forces(store, fmt)
+            return
+        force_id = _force_id(force, store, option="--force")
+        with Store.open(store, read_only=True) as st:
+            found = sub_areas(st.con, force_id)
+        rows = [{"force_id": a.force_id, "area_type": a.area_type, "code": a.code, "name": a.name,
+                 "csp_code": a.csp_code, "csp_name": a.csp_name} for a in found]
+        if fmt is Fmt.json:
+            _write_json(rows)
+        elif fmt is Fmt.csv:
+            _write_csv(rows, SUB_AREA_COLUMNS)
+        elif not rows:
+            _say(f"{forces()[force_id].name}: the store's lookup places no local authority in this force")
+        else:
+            table = Table(title=Text(printable(f"{forces()[force_id].name}: local authorities and CSPs "
+                                               f"(results --area {force_id} --by local_authority | csp)")))
+            for col in ("--by", "code", "name", "in CSP"):
+                table.add_column(col)
+            for a in found:
+                _add_row(table, a.area_type, a.code, a.name, a.csp_name or "")
+            _wide().print(table)
+
+    _run(work, store=store)
+
+
+def _list_forces(store: Path | None, fmt: Fmt) -> None:
+    """Every force; with a store, how many local authorities and CSPs the lookup places in each."""
+    from collections import Counter
+
+    counts: dict[str, tuple[int, int]] | None
+    try:
+        with Store.open(store, read_only=True) as st:
+            held = Counter((a.force_id, a.area_type) for a in sub_areas(st.con))
+        counts = {f: (held[(f, "local_authority")], held[(f, "csp")]) for f in forces()}
+    except StoreError as exc:
+        counts = None
+        _note(f"forces only: {exc}; the local authorities and CSPs are listed from a store")
+    rows = [{"force_id": f.force_id, "name": f.name, "ons_code": f.ons_code or None, "region": f.region or None,
+             "local_authorities": counts[f.force_id][0] if counts is not None else None,
+             "csps": counts[f.force_id][1] if counts is not None else None}
+            for f in forces().values()]
+    if fmt is Fmt.json:
+        _write_json(rows)
+        return
+    if fmt is Fmt.csv:
+        _write_csv(rows, FORCE_COLUMNS)
+        return
+    table = Table(title="Forces (results --area ID; areas --force ID lists a force's local authorities and CSPs)")
+    for col in ("id", "name", "ONS code", "region", *(("local authorities", "CSPs") if counts is not None else ())):
+        table.add_column(col, justify="right" if col in ("local authorities", "CSPs") else "left")
+    for r in rows:
+        cells = [r["force_id"], r["name"], r["ons_code"] or "", r["region"] or ""]
+        if counts is not None:
+            cells += [str(r["local_authorities"]), str(r["csps"])]
+        _add_row(table, *cells)
+    _wide().print(table)
 
 
 class Direction(StrEnum):
@@ -522,16 +752,39 @@ def catalogue_check(catalogue: CatalogueOpt = None) -> None:
     _say(f"{name}: catalogue {cat.version}, {len(cat.measures)} measures in {len(cat.priorities)} priorities, valid")
 
 
+#: The columns ``catalogue list`` shows as a table; CSV and JSON give every field of the Measure model.
+CATALOGUE_TABLE = ("id", "title", "priority", "role", "dataset", "unit", "direction")
+
+
 @catalogue_app.command("list")
-def catalogue_list(catalogue: CatalogueOpt = None) -> None:
-    """List every measure with its priority, dataset and direction."""
-    cat = _run(lambda: load_catalogue(catalogue))
-    table = Table(title=Text(printable(f"Measure catalogue {cat.version} (baseline {cat.baseline})")))
-    for col in ("id", "title", "priority", "role", "dataset", "unit", "direction"):
-        table.add_column(col)
-    for m in cat.measures:
-        _add_row(table, m.id, m.title, m.priority, m.role, m.dataset, m.unit, m.direction)
-    out.print(table)
+def catalogue_list(
+    catalogue: CatalogueOpt = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json (csv and json: every field).")] = Fmt.table,
+) -> None:
+    """List every measure with its id, title, priority, role, dataset, unit and direction."""
+    from scorecard.catalogue.schema import Measure
+
+    def work() -> None:
+        cat = load_catalogue(catalogue)
+        rows = [m.model_dump(mode="json") for m in cat.measures]
+        fields = list(Measure.model_fields)
+        if fmt is Fmt.json:
+            _write_json(rows)
+            return
+        if fmt is Fmt.csv:
+            # Lists and mappings (filter, target, caveats) as JSON in their cell.
+            _write_csv(({k: v if v is None or isinstance(v, str | int | float) else json.dumps(v)
+                         for k, v in row.items()} for row in rows), fields)
+            return
+        table = Table(title=Text(printable(f"Measure catalogue {cat.version} (baseline {cat.baseline})")))
+        shown = [c for c in CATALOGUE_TABLE if c in fields]
+        for col in shown:
+            table.add_column(col, no_wrap=col == "id")
+        for row in rows:
+            _add_row(table, *(row[c] for c in shown))
+        _wide().print(table)
+
+    _run(work)
 
 
 @catalogue_app.command("schema")
