@@ -87,8 +87,11 @@ def test_a_local_authority_or_csp_given_as_an_area_says_how_to_ask_for_it(
 
 
 def test_given_where_a_force_is_wanted_it_names_the_force(real_store: Store) -> None:
-    assert explain_area("Wyre Forest", sub_areas(real_store.con), option="--force") == (
+    known = sub_areas(real_store.con)
+    assert explain_area("Wyre Forest", known, option="--force", by=False) == (
         "Wyre Forest is a local authority in West Mercia: ask for `--force west-mercia`")
+    assert explain_area("Redditch", known, allow_all=False, by=False) == (  # a command without --by
+        "Redditch is a local authority in West Mercia: ask for `--area west-mercia`")
 
 
 @pytest.mark.parametrize(

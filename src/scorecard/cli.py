@@ -329,7 +329,9 @@ def _force_id(name: str, store: Path | None, *, option: str) -> str:
     found = find_force(name)
     if found is not None:
         return found
-    raise UsageError(explain_area(name, _known_sub_areas(store), option=option, allow_all=option == "--area"))
+    results_area = option == "--area"  # results: 'all', and a force broken down with --by
+    raise UsageError(explain_area(name, _known_sub_areas(store), option=option, allow_all=results_area,
+                                  by=results_area))
 
 
 def _known_sub_areas(store: Path | None) -> list[SubArea]:

@@ -78,7 +78,7 @@ def find_sub_areas(name: str, known: Iterable[SubArea]) -> list[SubArea]:
     return [a for a in known if _key(a.name) == key or a.code.lower() == key]
 
 
-def _ask_for(found: Sequence[SubArea], option: str) -> str:
+def _ask_for(found: Sequence[SubArea], option: str, by: bool) -> str:
     """"Shropshire is a local authority and a CSP in West Mercia: ask for `--area west-mercia --by ...`"."""
     by_force: dict[str, list[SubArea]] = {}
     for a in found:
@@ -87,10 +87,7 @@ def _ask_for(found: Sequence[SubArea], option: str) -> str:
     for force_id, areas in by_force.items():
         kinds = list(dict.fromkeys(a.area_type for a in areas))
         what = " and a ".join(KIND_NAMES[k] for k in kinds)
-        if option == "--area":
-            how = " or ".join(f"`--area {force_id} --by {k}`" for k in kinds)
-        else:
-            how = f"`{option} {force_id}`"
+        how = " or ".join(f"`{option} {force_id} --by {k}`" for k in kinds) if by else f"`{option} {force_id}`"
         parts.append(f"a {what} in {areas[0].force_name}: ask for {how}")
     return "; ".join(parts)
 
@@ -98,24 +95,26 @@ def _ask_for(found: Sequence[SubArea], option: str) -> str:
 _CODE = re.compile(r"^[A-Za-z]\d{8}$")
 
 
-def explain_area(name: str, known: Sequence[SubArea], *, option: str = "--area", allow_all: bool = True) -> str:
+def explain_area(name: str, known: Sequence[SubArea], *, option: str = "--area", allow_all: bool = True,
+                 by: bool = True) -> str:
     """Why ``name`` is not a force, for a usage error: how to ask for it if it is a local
     authority or CSP, else the closest force, local authority or CSP name (did you mean).
 
-    ``option`` is the command-line option it was given as (``--area`` breaks a force down
-    with ``--by``; ``--force`` takes the force itself)."""
+    ``option`` is the command-line option it was given as; ``by`` says whether the command
+    breaks a force down with ``--by`` (``results``) or takes only the force (``fetch``,
+    ``areas --force``, ``report``); ``allow_all`` whether 'all' is an answer."""
     shown = name.strip()
     found = find_sub_areas(shown, known)
     if found:
         label = f"{shown} ({found[0].name})" if _CODE.match(shown) else found[0].name
-        return f"{label} is {_ask_for(found, option)}"
+        return f"{label} is {_ask_for(found, option, by)}"
     what = "a force id or name" + (", or 'all'" if allow_all else "")
-    hint = _closest(shown, known, option, allow_all=allow_all)
+    hint = _closest(shown, known, option, allow_all=allow_all, by=by)
     return (f"unknown area {name!r}" + (f" (did you mean {hint}?)" if hint else "") + f": give {what}; "
             "`scorecard areas` lists the forces, `scorecard areas --force ID` a force's local authorities and CSPs")
 
 
-def _closest(name: str, known: Sequence[SubArea], option: str, *, allow_all: bool) -> str | None:
+def _closest(name: str, known: Sequence[SubArea], option: str, *, allow_all: bool, by: bool) -> str | None:
     """The closest known name, as a suggestion: a force by its id, a sub-area with how to ask for it."""
     choices: dict[str, str | SubArea] = {}
     for a in known:
@@ -132,4 +131,4 @@ def _closest(name: str, known: Sequence[SubArea], option: str, *, allow_all: boo
     if isinstance(choice, str):
         return f"'{choice}'"
     same_name = find_sub_areas(choice.name, known)
-    return f"'{choice.name}', {_ask_for(same_name, option)}"
+    return f"'{choice.name}', {_ask_for(same_name, option, by)}"
