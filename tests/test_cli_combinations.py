@@ -352,11 +352,9 @@ SPC = [
          "--shift-length 8 --trend-length 6", output="csv", min_rows=20),
     Case("spc {missing}", 3, says=("none.duckdb",)),
 ]
-# A bad option value is the command line's fault (exit 2, naming the option); spc reports these as
-# a fault of the series file (exit 3).  The spc command is outside this change: reported, pinned here.
+# A bad option value is the command line's fault: exit 2, naming the option.
 SPC_OPTION_MISTAKES = [
-    pytest.param(Case(line, 2, says=(option,)), id=line,
-                 marks=pytest.mark.xfail(strict=True, reason="spc reports a bad option value as an input error"))
+    pytest.param(Case(line, 2, says=(option,)), id=line)
     for line, option in (("spc {series} --rebase April", "--rebase"), ("spc {series} --fix-after 1", "--fix-after"),
                          ("spc {series} --shift-length 0", "--shift-length"))
 ]

@@ -345,7 +345,6 @@ def _known_sub_areas(store: Path | None) -> list[SubArea]:
 
 
 #: Datasets whose rows can be placed in a local authority or CSP, and why the others cannot.
-_BREAKABLE = {"police_uk_street", "police_uk_outcomes", "local_series"}
 _FORCE_LEVEL_WHY = {
     "home_office_prc": "Home Office police recorded crime is published per force",
     "ons_pfa_tables": "the ONS Police Force Area tables are per force",
@@ -354,10 +353,10 @@ _FORCE_LEVEL_WHY = {
 
 
 def _breakable_by(m: Measure, by: By) -> bool:
-    """Whether a measure's dataset can be broken down by ``by``: police.uk street crime and outcomes
-    through their LSOA codes, a local series where its file gives sub-area rows (area_type).
-    The same rule as ``scorecard.results.breakable_by``, kept here until that exists."""
-    return by is By.force or m.dataset in _BREAKABLE
+    """Whether a measure's dataset can be broken down by ``by`` (``results.breakable_by``)."""
+    from scorecard.results import breakable_by
+
+    return breakable_by(m, by.value)
 
 
 def _why_not(ms: Iterable[Measure]) -> str:
@@ -619,15 +618,27 @@ def spc(
     from scorecard import spc as spc_mod
 
     def work() -> None:
-        try:
-            series = spc_mod.read_series_csv(file)
+        dates = []
+        for d in rebase or []:
+            try:
+                dates.append(date.fromisoformat(d))
+            except ValueError:
+                raise UsageError(f"--rebase {d!r} is not a date (YYYY-MM-DD)") from None
+        try:  # the options are the command line's: a bad one is a usage error naming it
             options = spc_mod.SpcOptions(
-                direction=direction.value, target=target,
-                rebase=tuple(date.fromisoformat(d) for d in (rebase or [])),
+                direction=direction.value, target=target, rebase=tuple(dates),
                 fix_after_n_points=fix_after, screen_outliers=screen_outliers,
                 shift_length=shift_length, trend_length=trend_length)
+        except ValueError as exc:
+            text = str(exc)
+            for field, option in (("fix_after_n_points", "--fix-after"), ("shift_length", "--shift-length"),
+                                  ("trend_length", "--trend-length"), ("target", "--target")):
+                text = text.replace(field, option)
+            raise UsageError(text) from None
+        series = spc_mod.read_series_csv(file)
+        try:
             result = spc_mod.spc(series, options)
-        except ValueError as exc:  # SpcError and bad dates
+        except ValueError as exc:  # the series and the options do not fit (a rebase date it lacks)
             raise InputError(file, str(exc)) from exc
         rows = spc_mod.spc_rows(result)
         if fmt is Fmt.json:

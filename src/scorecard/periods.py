@@ -404,6 +404,9 @@ def _fy_start(a: str, b: str | None) -> int:
         if end < start:
             end += 100
         if end != start + 1:
+            if len(b) == 2 and int(b) > 12:
+                raise PeriodError(f"{a}-{b} is neither a month (months run 01 to 12) nor a financial year "
+                                  f"(write {start}-{(start + 1) % 100:02d})")
             raise PeriodError(f"financial year {a}-{b} does not span consecutive years")
     return start
 

@@ -22,7 +22,7 @@ import duckdb
 
 from scorecard import windows as windows_mod
 from scorecard.areas import forces, territorial_forces
-from scorecard.catalogue.schema import GRAIN_MONTHS, Catalogue, Measure
+from scorecard.catalogue.schema import DATASETS, GRAIN_MONTHS, Catalogue, Measure
 from scorecard.errors import ScorecardError
 from scorecard.numbers import percent_change
 from scorecard.periods import Month, MonthRange, Period
@@ -134,6 +134,13 @@ class Result:
     @property
     def load_ids(self) -> tuple[int, ...]:
         return tuple(sorted({i for f in self.figures.values() for i in f.load_ids}))
+
+
+def breakable_by(measure: Measure, by: str) -> bool:
+    """Whether a measure can be broken down by ``by`` ("force", "local_authority", "csp"): its
+    dataset's sub-areas (``catalogue.schema.DATASETS``) — data.police.uk street crime and
+    outcomes through their LSOA codes, a local series where its file gives sub-area rows."""
+    return by == "force" or by in DATASETS[measure.dataset].sub_areas
 
 
 class ResultsError(ScorecardError):
