@@ -43,6 +43,7 @@ from scorecard.periods import (
 __all__ = [
     "DEFAULT_STYLE",
     "NOUNS",
+    "Against",
     "ChangeAs",
     "Direction",
     "Form",
@@ -52,6 +53,7 @@ __all__ = [
     "NarrativeStyle",
     "Noun",
     "Unit",
+    "also_sentence",
     "change_phrase",
     "comparison_sentence",
     "exact_percent_change",
@@ -68,6 +70,7 @@ __all__ = [
     "previous_period_sentence",
     "result_sentences",
     "spell_number",
+    "statement_sentence",
 ]
 
 Unit = str
@@ -844,3 +847,99 @@ def result_sentences(result: _ResultLike, style: NarrativeStyle = DEFAULT_STYLE)
                                          unit=unit, style=style)]
     return [figure_sentence(subject, current.value, current.period, unit=unit, style=style)]
 
+
+
+# ------------------------------------------------------------------------ statement sentences
+
+
+@dataclass(frozen=True)
+class Against:
+    """One figure a statement compares the current one with."""
+
+    kind: Literal["baseline", "year_before", "previous_quarter"]
+    value: float | None
+    period: Period
+    averaged_to: int | None = None  # the baseline year averaged to this many months
+
+
+def _against_name(a: Against) -> str:
+    """ "the year before (year ending March 2023)"; a quarter by its label ("2021-22 Q4")."""
+    named = a.period.label if isinstance(a.period, FinancialQuarter | CalendarQuarter) else \
+        _strip_the(_period_name(a.period))
+    what = {"baseline": "the national baseline", "year_before": "the year before",
+            "previous_quarter": "the previous quarter"}[a.kind]
+    return f"{what} ({named})"
+
+
+def _against_phrase(value: float, a: Against, unit: Unit, style: NarrativeStyle) -> str:
+    """ "a 15% reduction on the national baseline (the year ending June 2019: 52)"."""
+    assert a.value is not None
+    if a.averaged_to:
+        other = f"an average of {fmt.average_count(a.value, a.averaged_to, _unit(unit).id).text}"
+    else:
+        other = _value_text(a.value, unit, style)
+    words = change_phrase(value, a.value, unit=unit, style=style)
+    name = _against_name(a)
+    return f"{words} on {name[:-1]}: {other})"
+
+
+def statement_sentence(
+    subject: Noun | MeasureName,
+    value: float | None,
+    period: Period,
+    against: tuple[Against, ...],
+    *,
+    unit: Unit = "count",
+    source: str | None = None,
+    phrase: str | None = None,
+    style: NarrativeStyle = DEFAULT_STYLE,
+) -> str:
+    """A statement's sentence for one measure: the figure for its window, then each comparison
+    the statement makes, each naming its own window.
+
+    "There were 7,500 drug offences in the year ending March 2024, a 6.2% reduction on the year
+    before (the year ending March 2023: 7,993) and a 44% increase on the national baseline (the
+    year ending June 2019: 5,205)."  ``source`` names where the figure comes from when a priority
+    quotes two sources for the same thing ("Home Office police recorded crime").  ``phrase`` is
+    the catalogue's wording for the figure, with ``{value}`` and ``{period}`` ("{value} of 999
+    calls were answered within 10 seconds {period}").  Comparisons whose figure is not held are
+    left out, and said to be.
+    """
+    when = period_phrase(period)
+    if value is None:
+        return f"No figure is held for {_missing_subject(subject, unit)} {when}."
+    if phrase:
+        clause = _cap(phrase.format(value=_value_text(value, unit, style), period=when))
+    else:
+        clause = _figure_clause(subject, value, period, unit, "there_were", style)
+    if source:
+        clause += f" ({source})"
+    held = [a for a in against if a.value is not None]
+    missing = [a for a in against if a.value is None]
+    parts = [_against_phrase(value, a, unit, style) for a in held]
+    sentence = f"{clause}, {' and '.join(parts)}." if parts else f"{clause}."
+    if missing and parts:
+        sentence += f" No figure is held for {' or '.join(_against_name(a) for a in missing)}."
+    elif missing:
+        sentence += " No earlier figure is held to compare it with."
+    return sentence
+
+
+def also_sentence(
+    subject: Noun | MeasureName,
+    value: float | None,
+    period: Period,
+    lead_period: Period | None,
+    *,
+    unit: Unit = "count",
+    source: str,
+    style: NarrativeStyle = DEFAULT_STYLE,
+) -> str:
+    """The second source for the same thing, said as such: "Force homicide records give 43
+    homicides for the same period." (or for its own period, named)."""
+    if value is None:
+        return f"{_cap(source)} hold no figure {period_phrase(period)}."
+    text = _value_text(value, unit, style)
+    what = subject.form(value) if isinstance(subject, Noun) and _unit(unit).whole else ""
+    when = "for the same period" if lead_period == period else period_phrase(period)
+    return f"{_cap(source)} give {text}{' ' + what if what else ''} {when}."

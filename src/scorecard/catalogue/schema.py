@@ -117,8 +117,11 @@ class Measure(_Strict):
     noun: Noun | None = Field(default=None, description="What a count counts, singular and plural, for sentences.")
     aliases: list[str] = Field(default_factory=list,
                                description="Other names for it in text, for `scorecard check` (e.g. 'vehicle crime').")
-    rate_per: int | None = Field(default=None, description="Population base for a count's rate: 1000, 100000 or "
-                                                           "1000000 (default 1000).")
+    rate_per: int | None = Field(default=None, description="Population base a count's rate is published per: 1000, "
+                                                           "100000 or 1000000 (none: no rate is shown).")
+    phrase: str | None = Field(default=None, description="How a sentence states the figure, with {value} and "
+                                                         "{period}: '{value} of 999 calls were answered within 10 "
+                                                         "seconds {period}'.")
     direction: Direction
     baseline: str | None = Field(default=None, description="Baseline period label; default: the catalogue's.")
     target: Target | None = None
@@ -155,10 +158,9 @@ class Measure(_Strict):
 
     @property
     def rate_base(self) -> int | None:
-        """The population base its rate is shown per: counts only (1,000 unless it says otherwise)."""
-        if self.unit != "count":
-            return None
-        return self.rate_per or 1000
+        """The population base its rate is shown per, where the catalogue gives one (counts only):
+        a rate per head of the whole population means little for, say, admissions of under-25s."""
+        return self.rate_per if self.unit == "count" else None
 
     @model_validator(mode="after")
     def _semantics(self) -> Measure:
@@ -171,6 +173,8 @@ class Measure(_Strict):
             raise KeyProblem(("rate_per",), "rate_per is for counts, and is 1000, 100000 or 1000000")
         if self.noun is not None and self.unit != "count":
             raise KeyProblem(("noun",), f"a noun counts things; a {u.id} is named by its title")
+        if self.phrase is not None and ("{value}" not in self.phrase or "{period}" not in self.phrase):
+            raise KeyProblem(("phrase",), "a phrase says where the figure and its period go: {value} and {period}")
         return self
 
     @model_validator(mode="after")

@@ -154,3 +154,45 @@ def count_of(n: int, singular: str, plural: str) -> str:
 
 __all__ = ["MINUS", "MISSING", "SMALL_PERCENT_PLACES", "WHOLE_PERCENT_FROM", "Cell", "average_count", "change",
            "count_of", "figure", "number_text", "percent_places", "period", "text"]
+
+
+# --- the words for statuses and SPC results, written once -------------------------------------
+
+VARIATION_WORDS: dict[str, str] = {
+    "common_cause": "Common cause variation",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: unusually high",
+    "special_cause_neutral_low": "Special cause: unusually low",
+}
+"""What an SPC point or the latest point shows (Making Data Count)."""
+
+VARIATION_SENTENCES: dict[str, str] = {
+    "common_cause": "common cause variation only (no significant change)",
+    "special_cause_improvement": "special cause variation: an improvement",
+    "special_cause_concern": "special cause variation: a concern",
+    "special_cause_neutral_high": "special cause variation: unusually high",
+    "special_cause_neutral_low": "special cause variation: unusually low",
+}
+
+ASSURANCE_WORDS: dict[str, str] = {
+    "consistent_pass": "Consistently meets target",
+    "consistent_fail": "Consistently misses target",
+    "inconsistent": "Hit and miss against target",
+}
+
+STATUS_WORDS: dict[str, str] = {
+    "target_met": "Target met",
+    "target_missed": "Target missed",
+    "better_than_baseline": "Better than baseline",
+    "worse_than_baseline": "Worse than baseline",
+    "similar_to_baseline": "Similar to baseline",
+    "no_comparison": "Not judged",
+    "no_data": "No data",
+}
+
+DOCUMENT_STATUS_WORDS: dict[str, str] = {
+    "draft": "DRAFT — not approved for publication",
+    "submitted": "SUBMITTED FOR APPROVAL — not yet approved for publication",
+    "approved": "Approved for publication",
+}
