@@ -656,37 +656,55 @@ def spc(
 RENDERERS = ("html", "docx", "pdf", "json", "csv")
 
 
+class DocumentKindOpt(StrEnum):
+    statement = "statement"
+    board_paper = "board-paper"
+
+
 @app.command()
 def report(
-    area: Annotated[str, typer.Option(help="Force id or name.")],
-    period: Annotated[str, typer.Option(help="e.g. '2024-25 Q1' or 'YE Mar 2024'.")],
+    area: Annotated[str, typer.Option(help="Force id or name, or 'all' for every force (one folder each, "
+                                           "and an index page).")],
+    period: Annotated[str, typer.Option(help="What the document is published for: '2024-25 Q1' (the '2024-25 Q1 "
+                                             "update', figures for the twelve months to June 2024) or 'YE Mar "
+                                             "2025'.")],
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated list.")] = ",".join(RENDERERS),
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out/report"),
-    config: Annotated[Path | None, typer.Option(help="Report configuration YAML (applicability, thresholds).")] = None,
+    config: Annotated[Path | None, typer.Option(help="Document configuration YAML (docs/report.md).")] = None,
     commentary: Annotated[Path | None, typer.Option(help="Folder of commentary Markdown files.")] = None,
+    document: Annotated[DocumentKindOpt | None, typer.Option(
+        help="statement (the statutory statement) or board-paper; default: the configuration's.")] = None,
     store: StoreOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """The National Policing Priorities statement and the KPI scorecard, in every format, from one model."""
-    from scorecard.report.build import ReportConfig, build_report
-    from scorecard.report.render import render_all
+    """The statutory statement or the board paper with its KPI scorecard, in every format, from one model."""
+    from scorecard.documents.config import DocumentConfig
+    from scorecard.documents.model import DocumentKind
+    from scorecard.publish import publish
 
     def work() -> None:
         formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
         unknown = [f for f in formats if f not in RENDERERS]
         if unknown:
             raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(RENDERERS)}")
-        fid = find_force(area)
-        if fid is None:
-            raise UsageError(f"unknown area {area!r}")
+        everyone = area.strip().lower() == "all"
+        force_ids = [f.force_id for f in territorial_forces()] if everyone else [_force_id(area, store,
+                                                                                           option="--area")]
+        parse_period(period)  # a usage error before any file is read
         cat = load_catalogue(catalogue)
-        p = parse_period(period)
-        settings = ReportConfig.load(config, catalogue=cat, commentary_dir=commentary)
+        kind: DocumentKind | None = None
+        if document is not None:
+            kind = "board_paper" if document is DocumentKindOpt.board_paper else "statement"
+        settings = DocumentConfig.load(config, catalogue=cat, commentary_dir=commentary, document=kind)
         with Store.open(store, read_only=True) as st:
-            model = build_report(st, cat, fid, p, settings)
-        written = render_all(model, formats, out_dir)
-        for path in written:
-            _say(str(path))
+            published = publish(st, cat, force_ids, period, settings, formats, out_dir, index=everyone)
+        for p in published:
+            for path in p.paths:
+                _say(str(path))
+            if not p.document.approved:
+                _note(f"{p.document.area_name}: {p.document.status_text}")
+        if everyone:
+            _say(str(out_dir / "index.html"))
 
     _run(work, store=store)
 

@@ -137,7 +137,7 @@ class DocumentConfig:
         that match a force, period, priority and voice (``commentary.check_folder``).
         ``document`` (``--document``) wins over the file's ``document``.
         """
-        from scorecard.report import commentary
+        from scorecard.documents import commentary
 
         priority_ids = [p.id for p in catalogue.priorities]
         if path is None:
@@ -153,7 +153,7 @@ class DocumentConfig:
     def from_spec(cls, spec: DocumentConfigFile, doc: config_files.Document, *, catalogue: Catalogue,
                   folder_base: Path | None, commentary_dir: Path | None = None,
                   document: DocumentKind | None = None, source: str | None = None) -> DocumentConfig:
-        from scorecard.report import commentary
+        from scorecard.documents import commentary
 
         priority_ids = [p.id for p in catalogue.priorities]
         _known(doc, ("applicability",), spec.applicability, priority_ids, "priority")

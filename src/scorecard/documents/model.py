@@ -48,6 +48,7 @@ class BulletList:
 class Column:
     heading: str
     numeric: bool = False  # right-aligned
+    nowrap: bool = False  # short values (a period label, a figure) kept on one line where there is room
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Commentary:
     markdown: str
     source_file: str | None = None
     references: tuple[tuple[str, str], ...] = ()  # (reference, text inserted)
+    number_from: int | None = None  # numbered documents: its top-level paragraphs are numbered from here
 
 
 @dataclass(frozen=True)

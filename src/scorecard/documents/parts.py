@@ -197,8 +197,8 @@ def _not_force_level(priority: Priority) -> str:
 
 # --- the table of figures -----------------------------------------------------------------------
 
-FIGURE_COLUMNS = (Column("Measure"), Column("Period"), Column("Figure", numeric=True),
-                  Column("Compared with"), Column("Change", numeric=True))
+FIGURE_COLUMNS = (Column("Measure"), Column("Period", nowrap=True), Column("Figure", numeric=True),
+                  Column("Compared with"), Column("Change", numeric=True, nowrap=True))
 
 
 def figures_table(inputs: DocumentInputs, priority: Priority) -> Table | None:
@@ -317,9 +317,10 @@ def _chart_alt(m: Measure, points: Sequence[ChartPoint], result: spc.SpcResult) 
 
 # --- the KPI scorecard ---------------------------------------------------------------------------
 
-SCORECARD_COLUMNS = (Column("Measure"), Column("Period"), Column("Figure", numeric=True),
-                     Column("Baseline", numeric=True), Column("Change", numeric=True), Column("Target", numeric=True),
-                     Column("Status"), Column("Variation"), Column("Assurance"))
+SCORECARD_COLUMNS = (Column("Measure"), Column("Period", nowrap=True), Column("Figure", numeric=True, nowrap=True),
+                     Column("Baseline", numeric=True, nowrap=True), Column("Change", numeric=True, nowrap=True),
+                     Column("Target", numeric=True, nowrap=True), Column("Status"), Column("Variation"),
+                     Column("Assurance"))
 
 
 def target_value(m: Measure, baseline: float | None) -> float | None:

@@ -118,7 +118,7 @@ def build_statement(inputs: DocumentInputs) -> Document:
     return Document(
         kind="statement", title=c.title or f"National Policing Priorities statement: {inputs.area_name}",
         subtitle=label, area_name=inputs.area_name, force_id=inputs.force_id,
-        status=_status(inputs), status_text=_status_text(inputs),
+        status=_status(inputs), status_text=status_text(inputs),
         front=(("Police force area", inputs.area_name), ("Publication", label),
                ("Figures up to", inputs.period.data_to.name()),
                ("Status", fmt.DOCUMENT_STATUS_WORDS[_status(inputs)])),
@@ -134,7 +134,8 @@ def _status(inputs: DocumentInputs) -> Status:
     return "draft" if inputs.flags else inputs.config.status
 
 
-def _status_text(inputs: DocumentInputs) -> str:
+def status_text(inputs: DocumentInputs) -> str:
+    """What the draft marking says (every page of every format, until approved)."""
     status = _status(inputs)
     if inputs.flags:
         return (f"{fmt.DOCUMENT_STATUS_WORDS['draft']}: {fmt.count_of(len(inputs.flags), 'number', 'numbers')} "

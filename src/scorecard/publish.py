@@ -1,0 +1,116 @@
+"""``scorecard report``: figures → document → every format, for one force or all of them.
+
+The one place the publishing stages meet, each once, in order: the results stage computes
+every force's figures in one pass (``figures.statement_figures``), commentary is read and its
+numbers checked, a builder makes the document model (``documents.statement`` or
+``documents.board_paper``), and the renderers write it (``render.write``).  With ``--area all``
+the figures of all 43 forces come from the same queries (one per measure and window), and an
+index page links the documents.
+
+A document whose commentary quotes a number that matches no figure (``scorecard check``) can
+only be built as a draft, and lists those numbers in its draft marking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from scorecard import __version__
+from scorecard.areas import force
+from scorecard.catalogue.schema import Catalogue
+from scorecard.documents import board_paper, statement
+from scorecard.documents.config import DocumentConfig
+from scorecard.documents.model import Document
+from scorecard.documents.parts import DocumentInputs
+from scorecard.figures import StatementFigures, statement_figures
+from scorecard.periods import Period, parse
+from scorecard.render.write import base_name, write_document
+from scorecard.store import Store
+from scorecard.windows import StatementPeriod
+
+
+@dataclass(frozen=True)
+class Published:
+    force_id: str
+    document: Document
+    paths: tuple[Path, ...]
+
+
+def statement_period(period: str, config: DocumentConfig) -> StatementPeriod:
+    sp = StatementPeriod.read(period, window_months=config.window_months)
+    return sp.with_data_to(config.data_to) if config.data_to is not None else sp
+
+
+def _fixed_windows(config: DocumentConfig) -> dict[str, Period]:
+    return {mid: parse(choice.window) for mid, choice in config.measures.items() if choice.window}
+
+
+def _window_lengths(config: DocumentConfig) -> dict[str, int]:
+    return {mid: choice.window_months for mid, choice in config.measures.items() if choice.window_months}
+
+
+def gather(store: Store, catalogue: Catalogue, force_ids: list[str], period: str,
+           config: DocumentConfig) -> tuple[StatementPeriod, dict[str, StatementFigures]]:
+    """Every force's figures, in one pass over the catalogue."""
+    sp = statement_period(period, config)
+    figures = statement_figures(store, catalogue, force_ids, sp, windows=_window_lengths(config),
+                                fixed=_fixed_windows(config))
+    return sp, figures
+
+
+def build(catalogue: Catalogue, force_id: str, sp: StatementPeriod, figures: StatementFigures,
+          config: DocumentConfig, *, generated_at: str | None = None) -> Document:
+    """The document for one force: commentary read and checked, then the configured builder."""
+    from scorecard.documents import commentary
+
+    commentary_blocks, flags = commentary.read_for(config.commentary_dir, force_id, sp, catalogue, figures)
+    inputs = DocumentInputs(catalogue=catalogue, force_id=force_id, area_name=force(force_id).name, period=sp,
+                            figures=figures, config=config, commentary=commentary_blocks, flags=flags,
+                            generated_at=generated_at or datetime.now().replace(microsecond=0).isoformat(),
+                            software_version=__version__)
+    builder = board_paper.build_board_paper if config.document == "board_paper" else statement.build_statement
+    return builder(inputs)
+
+
+def publish(store: Store, catalogue: Catalogue, force_ids: list[str], period: str, config: DocumentConfig,
+            formats: list[str], out_dir: Path, *, index: bool = False) -> list[Published]:
+    """Build and write each force's document; with ``index``, one folder a force and an index page."""
+    sp, figures = gather(store, catalogue, force_ids, period, config)
+    generated_at = datetime.now().replace(microsecond=0).isoformat()
+    out: list[Published] = []
+    for f in force_ids:
+        doc = build(catalogue, f, sp, figures[f], config, generated_at=generated_at)
+        folder = out_dir / f if index else out_dir
+        out.append(Published(f, doc, tuple(write_document(doc, formats, folder))))
+    if index:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "index.html").write_text(index_page(out, sp, formats), "utf-8")
+    return out
+
+
+def index_page(published: list[Published], sp: StatementPeriod, formats: list[str]) -> str:
+    """A page linking every force's document in every format written."""
+    rows = []
+    for p in published:
+        links = " ".join(f'<a class="govuk-link" href="{escape(p.force_id)}/{escape(path.name)}">'
+                         f"{escape(path.suffix.lstrip('.').upper())}</a>" for path in p.paths
+                         if path.name.startswith(base_name(p.document)) or path.name == "report.json")
+        status = "" if p.document.approved else f" <strong>({escape(p.document.status_text)})</strong>"
+        rows.append(f"<tr><th scope=\"row\">{escape(p.document.area_name)}</th><td>{links}{status}</td></tr>")
+    kind = published[0].document.kind.replace("_", " ") if published else "statement"
+    return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+            "content=\"width=device-width, initial-scale=1\"><title>National Policing Priorities: "
+            f"{escape(sp.label)}</title><link rel=\"stylesheet\" href=\"{escape(published[0].force_id)}/assets/"
+            "govuk-frontend.min.css\"></head><body class=\"govuk-template__body\"><main class=\"govuk-width-container "
+            f"govuk-main-wrapper\"><h1 class=\"govuk-heading-xl\">National Policing Priorities: {escape(sp.label)}</h1>"
+            f"<p class=\"govuk-body\">One {escape(kind)} for each of {len(published)} police force areas, figures up "
+            f"to {escape(sp.data_to.name())}.</p><table class=\"govuk-table\"><caption class=\"govuk-table__caption\">"
+            "Documents</caption><thead><tr><th scope=\"col\">Police force area</th><th scope=\"col\">Formats</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></main></body></html>\n")
+
+
+__all__ = ["Published", "build", "gather", "index_page", "publish", "statement_period"]
+
