@@ -715,8 +715,9 @@ def verify(
     store: StoreOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Re-derive every figure of a published report from the store; list any that now differ."""
-    from scorecard.report.verify import verify as verify_report
+    """Build a published document again from the store: list every figure, sentence, table cell, chart
+    limit and commentary number that now differs."""
+    from scorecard.verify import verify as verify_report
 
     def work() -> None:
         cat = load_catalogue(catalogue)
@@ -725,7 +726,7 @@ def verify(
         if not diffs:
             _say(f"{report_json}: every figure agrees with the store")
             return
-        _say(f"{report_json}: {len(diffs)} figure(s) differ from the store now:")
+        _say(f"{report_json}: {len(diffs)} published figure(s) and text(s) differ from the store now:")
         for d in diffs:
             _say(f"  {d}")
         raise typer.Exit(EXIT_DIFFERENCES)

@@ -116,7 +116,7 @@ def build_board_paper(inputs: DocumentInputs) -> Document:
         sections=tuple(sections), sources=parts.sources(inputs), licence=statement.LICENCE,
         generated_at=inputs.generated_at, software_version=inputs.software_version,
         catalogue_version=inputs.catalogue.version, flags=inputs.flags, figures=parts.figure_records(inputs),
-        config=c.as_published(),
+        config={**c.as_published(), "period": inputs.period.asked_as},
     )
 
 

@@ -145,5 +145,5 @@ def read_for(directory: Path | None, force_id: str, sp: StatementPeriod, catalog
             flags.extend(check_numbers(text, results, file=str(path)))
             resolved, used = resolve(text, results, file=str(path))
             shown = str(path.relative_to(directory)) if directory is not None else path.name
-            blocks[(p.id, voice)] = Commentary(voice, VOICE_HEADINGS[voice], resolved, shown, used)
+            blocks[(p.id, voice)] = Commentary(voice, VOICE_HEADINGS[voice], resolved, shown, used, written=text)
     return blocks, tuple(flags)

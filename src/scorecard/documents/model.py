@@ -113,6 +113,7 @@ class Commentary:
     source_file: str | None = None
     references: tuple[tuple[str, str], ...] = ()  # (reference, text inserted)
     number_from: int | None = None  # numbered documents: its top-level paragraphs are numbered from here
+    written: str = ""  # the text as written, references unresolved: what verify resolves again
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def build_statement(inputs: DocumentInputs) -> Document:
         sections=tuple(sections), sources=parts.sources(inputs), licence=LICENCE,
         generated_at=inputs.generated_at, software_version=inputs.software_version,
         catalogue_version=inputs.catalogue.version, flags=inputs.flags, figures=parts.figure_records(inputs),
-        config=c.as_published(),
+        config={**c.as_published(), "period": inputs.period.asked_as},
     )
 
 

@@ -1,0 +1,233 @@
+"""``scorecard verify report.json``: build a published document again and list what differs.
+
+After a revised month or quarter is loaded, a statement published last quarter may quote figures
+the data no longer supports.  ``report.json`` keeps everything needed to build the document again
+exactly as it was built — the force, the period, the whole configuration, the commentary as
+written — and nothing that is a local path.  ``verify`` rebuilds it from the store as it is now and
+compares every published figure: each value and change (unrounded), every cell of every table
+(statuses and SPC words included), every chart point and its process limits, every generated
+sentence, and the commentary with its references filled in again; and it checks the typed numbers
+in the commentary against today's figures.  Each difference names the figure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from scorecard import config_files
+from scorecard.areas import forces
+from scorecard.catalogue.schema import Catalogue
+from scorecard.documents.commentary import VOICE_HEADINGS, check_numbers, resolve
+from scorecard.documents.config import DocumentConfig, DocumentConfigFile
+from scorecard.documents.model import Commentary, Voice
+from scorecard.documents.parts import DocumentInputs
+from scorecard.errors import ConfigError
+from scorecard.periods import PeriodError, parse
+from scorecard.publish import gather
+from scorecard.render.data import FORMAT, document_json
+from scorecard.store import Store
+
+#: Largest report.json read (a real one is about 200 KB).
+MAX_BYTES = 16 * 1024 * 1024
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class _Published(_Loose):
+    """The parts of report.json that verify needs; everything else is compared as it is."""
+
+    format: str
+    kind: str
+    force_id: str
+    catalogue_version: str
+    config: dict[str, Any]
+    sections: list[dict[str, Any]] = Field(min_length=1)
+    figures: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Difference:
+    where: str  # "priority homicide, figure homicide.value (YE Mar 2024)"
+    published: object
+    now: object
+
+    def __str__(self) -> str:
+        return f"{self.where}: published {self.published!r}, store now gives {self.now!r}"
+
+
+def read_published(path: Path) -> tuple[_Published, dict[str, Any]]:
+    doc = config_files.load_json(path, what="report.json", limit=MAX_BYTES)
+    data = doc.data
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ConfigError(path, f"not a report.json written by `scorecard report` (no \"format\": \"{FORMAT}\")")
+    try:
+        published = _Published.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(k) for k in first["loc"])
+        raise ConfigError(path, f"{first['msg']}", where=f"key {key}") from None
+    if published.force_id not in forces():
+        raise ConfigError(path, f"unknown force {published.force_id!r}", where="key force_id")
+    return published, data
+
+
+def _config(path: Path, published: _Published, catalogue: Catalogue) -> tuple[DocumentConfig, str]:
+    settings = {k: v for k, v in published.config.items() if v is not None and k != "period"}
+    period = published.config.get("period")
+    if not isinstance(period, str):
+        raise ConfigError(path, "report.json does not record the period it was built for", where="key config.period")
+    try:
+        parse(period)
+    except PeriodError as exc:
+        raise ConfigError(path, str(exc), where="key config.period") from None
+    try:
+        spec = DocumentConfigFile.model_validate(settings, strict=False)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(k) for k in first["loc"])
+        raise ConfigError(path, first["msg"], where=f"key config.{key}") from None
+    doc = config_files.Document(str(path), settings, {})
+    return DocumentConfig.from_spec(spec, doc, catalogue=catalogue, folder_base=None, source=str(path)), period
+
+
+def _commentary(data: dict[str, Any]) -> list[tuple[str, Voice, str, str | None]]:
+    """(priority id, voice, text as written, file) of every commentary block published."""
+    out = []
+    for section in data["sections"]:
+        for block in section.get("blocks", []):
+            if block.get("block") == "Commentary":
+                sid = str(section["id"]).removeprefix("force-").removeprefix("pcc-")
+                out.append((sid, block["voice"], block.get("written", ""), block.get("source_file")))
+    return out
+
+
+def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
+    """Every published figure, sentence and commentary that the store no longer supports."""
+    from scorecard.areas import force
+    from scorecard.documents import board_paper, statement
+
+    published, data = read_published(path)
+    if published.catalogue_version != catalogue.version:
+        raise ConfigError(path, f"the document used catalogue {published.catalogue_version}, this catalogue is "
+                                f"{catalogue.version}: pass the matching --catalogue")
+    config, period = _config(path, published, catalogue)
+    sp, figures = gather(store, catalogue, [published.force_id], period, config)
+    figs = figures[published.force_id]
+    results = {mid: mf.result for mid, mf in figs.by_measure.items() if mf.result is not None}
+    blocks: dict[tuple[str, Voice], Commentary] = {}
+    flags: list[str] = []
+    diffs: list[Difference] = []
+    for priority_id, voice, written, source in _commentary(data):
+        label = source or f"{priority_id} commentary"
+        try:
+            resolved, used = resolve(written, results, file=label)
+        except ConfigError as exc:
+            diffs.append(Difference(f"commentary {label}", "references filled in", str(exc)))
+            continue
+        flags.extend(check_numbers(written, results, file=label))
+        blocks[(priority_id, voice)] = Commentary(voice, VOICE_HEADINGS[voice], resolved, source, used,
+                                                  written=written)
+    inputs = DocumentInputs(catalogue=catalogue, force_id=published.force_id, area_name=force(published.force_id).name,
+                            period=sp, figures=figs, config=config, commentary=blocks, flags=tuple(flags),
+                            generated_at=str(data.get("generated_at", "")),
+                            software_version=str(data.get("software_version", "")))
+    builder = board_paper.build_board_paper if published.kind == "board_paper" else statement.build_statement
+    import json
+
+    now = json.loads(document_json(builder(inputs)))
+    diffs.extend(_compare_figures(published.figures, now["figures"]))
+    diffs.extend(_compare_sections(data["sections"], now["sections"]))
+    return diffs
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def _figure_key(f: dict[str, Any]) -> tuple[str, str]:
+    return (str(f.get("measure_id")), str(f.get("role")))
+
+
+def _compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Difference]:
+    now = {_figure_key(f): f for f in new}
+    out: list[Difference] = []
+    for f in old:
+        key = _figure_key(f)
+        where = f"priority {f.get('priority_id')}, figure {key[0]}.{key[1]} ({f.get('period')})"
+        g = now.get(key)
+        if g is None:
+            out.append(Difference(where, (f.get("value") or {}).get("text"), "no figure"))
+            continue
+        for field in ("value", "change"):
+            a, b = f.get(field) or {}, g.get(field) or {}
+            if not _same(a.get("value"), b.get("value")) or a.get("text") != b.get("text"):
+                out.append(Difference(f"{where} {field}", a.get("text", a.get("value")), b.get("text", b.get("value"))))
+        if f.get("period") != g.get("period"):
+            out.append(Difference(f"{where} period", f.get("period"), g.get("period")))
+    for key in now.keys() - {_figure_key(f) for f in old}:
+        g = now[key]
+        out.append(Difference(f"priority {g.get('priority_id')}, figure {key[0]}.{key[1]} ({g.get('period')})",
+                              "not published", (g.get("value") or {}).get("text")))
+    return out
+
+
+def _compare_sections(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Difference]:
+    now = {s["id"]: s for s in new}
+    out: list[Difference] = []
+    for section in old:
+        fresh = now.get(section["id"])
+        if fresh is None:
+            out.append(Difference(f"section {section['id']}", section.get("heading"), "no such section"))
+            continue
+        for i, (a, b) in enumerate(zip(section.get("blocks", []), fresh.get("blocks", []), strict=False)):
+            where = f"section {section['id']}, {a.get('block', 'block').lower()} {i + 1}"
+            out.extend(_compare_block(where, a, b))
+        if len(section.get("blocks", [])) != len(fresh.get("blocks", [])):
+            out.append(Difference(f"section {section['id']}", f"{len(section.get('blocks', []))} blocks",
+                                  f"{len(fresh.get('blocks', []))} blocks"))
+    return out
+
+
+def _compare_block(where: str, a: dict[str, Any], b: dict[str, Any]) -> list[Difference]:
+    kind = a.get("block")
+    if kind != b.get("block"):
+        return [Difference(where, kind, b.get("block"))]
+    if kind == "Paragraph":
+        return [] if a.get("text") == b.get("text") else [Difference(where, a.get("text"), b.get("text"))]
+    if kind == "Commentary":
+        return [] if a.get("markdown") == b.get("markdown") else [Difference(where, a.get("markdown"),
+                                                                             b.get("markdown"))]
+    if kind == "Table":
+        out = []
+        for r, (ra, rb) in enumerate(zip(a.get("rows", []), b.get("rows", []), strict=False)):
+            for c, (ca, cb) in enumerate(zip(ra.get("cells", []), rb.get("cells", []), strict=False)):
+                if ca.get("text") != cb.get("text") or not _same(ca.get("value"), cb.get("value")):
+                    heading = a["columns"][c]["heading"] if c < len(a.get("columns", [])) else c
+                    first = ra["cells"][0]["text"] if ra.get("cells") else ""
+                    out.append(Difference(f"{where} ({a.get('caption')}), row {r + 1} ({first}), {heading}",
+                                          ca.get("text"), cb.get("text")))
+        if len(a.get("rows", [])) != len(b.get("rows", [])):
+            out.append(Difference(f"{where} ({a.get('caption')})", f"{len(a.get('rows', []))} rows",
+                                  f"{len(b.get('rows', []))} rows"))
+        return out
+    if kind == "Chart":
+        out = []
+        for pa_, pb in zip(a.get("points", []), b.get("points", []), strict=False):
+            for field in ("mean", "lower", "upper", "point_type"):
+                if not _same(pa_.get(field), pb.get(field)):
+                    out.append(Difference(f"{where} ({a.get('title')}), {pa_.get('label')} {field}", pa_.get(field),
+                                          pb.get(field)))
+            if not _same((pa_.get("value") or {}).get("value"), (pb.get("value") or {}).get("value")):
+                out.append(Difference(f"{where} ({a.get('title')}), {pa_.get('label')} value",
+                                      (pa_.get("value") or {}).get("text"), (pb.get("value") or {}).get("text")))
+        return out
+    return [] if a == b else [Difference(where, a.get("text"), b.get("text"))]
