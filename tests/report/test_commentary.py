@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scorecard.catalogue.schema import Catalogue
-from scorecard.errors import ConfigError, ScorecardError
+from scorecard.errors import ConfigError, InputError, ScorecardError
 from scorecard.periods import parse
 from scorecard.report import commentary
 from scorecard.results import Result, ResultsEngine
@@ -160,3 +161,128 @@ def test_mutated_commentary_is_read_or_refused(tmp_path: Path, results: dict[str
             commentary.check_numbers(loaded.markdown, results, file=str(path))
     except ScorecardError as exc:
         assert str(path) in str(exc)
+
+
+# --- the number check: which measure a number is about, years, allowed figures -------------------
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "check" / "cases.txt"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+FLAG = re.compile(r"(?:line (\d+): )?'(.*?)' as ([a-z][a-z0-9_]*)(?:; |$)")
+MESSAGE = re.compile(r"^case\.md, line (\d+): '(.*)' matches no figure of ([a-z][a-z0-9_]*) for ")
+
+
+def _golden_cases() -> list[tuple[str, str, str, str, str]]:
+    """(force, period, commentary, expected, from) for each case line of the golden file."""
+    cases = []
+    for line in GOLDEN.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        force, period, rest = line.split(" | ", 2)
+        text, tail = rest.rsplit(" ⇒ ", 1)
+        expected, source = tail.split(" | from ", 1)
+        cases.append((force, period, text.replace("\\n", "\n"), expected, source))
+    return cases
+
+
+CASES = _golden_cases()
+
+
+@pytest.fixture(scope="module")
+def results_for(real_store_path: Path, catalogue: Catalogue) -> Callable[[str, str], dict[str, Result]]:
+    """Results for every measure of one force and period, computed once per pair."""
+    cache: dict[tuple[str, str], dict[str, Result]] = {}
+
+    def get(force: str, period: str) -> dict[str, Result]:
+        if (force, period) not in cache:
+            with Store.open(real_store_path, read_only=True) as store:
+                rs = ResultsEngine(store, catalogue).compute(catalogue.measures, parse(period), force_ids=[force])
+            cache[force, period] = {r.measure.id: r for r in rs}
+        return cache[force, period]
+
+    return get
+
+
+def _flags(problems: list[str]) -> list[tuple[int, str, str]]:
+    found = []
+    for p in problems:
+        m = MESSAGE.match(p)
+        assert m, p
+        found.append((int(m.group(1)), m.group(2), m.group(3)))
+    return found
+
+
+def test_the_golden_file_holds_cases_of_every_kind() -> None:
+    assert len(CASES) >= 40
+    assert {e == "ok" for *_, e, _ in CASES} == {True, False}
+
+
+@pytest.mark.parametrize(("force", "period", "text", "expected", "source"), CASES,
+                         ids=[f"{i:02d}-{c[2][:40]}" for i, c in enumerate(CASES, start=1)])
+def test_golden_check_cases(force: str, period: str, text: str, expected: str, source: str,
+                            results_for: Callable[[str, str], dict[str, Result]]) -> None:
+    results = results_for(force, period)
+    wanted = [] if expected == "ok" else [(int(n or 1), quote, mid) for n, quote, mid in FLAG.findall(expected)]
+    assert expected == "ok" or wanted, f"unreadable expectation {expected!r}"
+    assert _flags(commentary.check_numbers(text, results, file="case.md")) == wanted
+
+
+@pytest.mark.parametrize(("force", "period", "text", "expected", "source"), CASES,
+                         ids=[f"{i:02d}-{c[2][:40]}" for i, c in enumerate(CASES, start=1)])
+def test_golden_cases_say_truly_where_their_figures_come_from(
+        force: str, period: str, text: str, expected: str, source: str,
+        results_for: Callable[[str, str], dict[str, Result]]) -> None:
+    claims = re.findall(r"\b([a-z][a-z0-9_]*\.[a-z_]+)=(\S+)", source)
+    assert claims, f"the case names no figure it rests on: {source!r}"
+    for reference, value in claims:
+        resolved, _ = commentary.resolve("{" + reference + "}", results_for(force, period), file="case.md")
+        assert resolved == value, f"{reference} is {resolved} in the store, not {value}"
+    for seed in re.findall(r"\bseed=(\d{3})\b", source):
+        (seed_file,) = SEEDS.glob(f"{seed}_*.txt")
+        assert " ".join(text.split()) in " ".join(seed_file.read_text("utf-8").split())
+
+
+def test_a_flag_names_the_figures_it_could_have_been(results: dict[str, Result]) -> None:
+    problems = commentary.check_numbers("Robbery fell 12% in the year.\n\nThere were 7,868 robberies.\n",
+                                        results, file="wm/neighbourhood_crime.md")
+    assert problems == [
+        "wm/neighbourhood_crime.md, line 3: '7,868 robberies' matches no figure of robbery for 2021-22 (value 7,862; "
+        "baseline 8,935; previous period 6,495; same period last year 6,495; change on baseline -1,073; change on "
+        "previous period +1,367; change on same period last year +1,367; rate 2.68 per 1,000 people)"]
+    (percent,) = commentary.check_numbers("Robbery fell 13%.", results, file="c.md")
+    assert percent.endswith("(% change on baseline -12.0%; % change on previous period +21.0%; "
+                            "% change on same period last year +21.0%)")
+
+
+def test_line_numbers_are_those_resolve_reports(results: dict[str, Result]) -> None:
+    text = "Robbery.\r\n\r\nRobbery fell to\r\n7,000.\r\n"
+    (problem,) = commentary.check_numbers(text, results, file="c.md")
+    assert problem.startswith("c.md, line 4: 'Robbery fell to 7,000'")
+    with pytest.raises(InputError) as info:
+        commentary.resolve(text.replace("7,000", "{robbery.nothing}"), results, file="c.md")
+    assert info.value.line == 4
+
+
+def test_a_shared_name_is_checked_against_one_measure_only(results_for: Callable[[str, str], dict[str, Result]]
+                                                           ) -> None:
+    results = results_for("west-mercia", "2024 Q1")
+    assert results["street_weapons"].current.value == 282  # police.uk, context
+    assert results["possession_of_weapons"].current.value == 258  # Home Office, proxy
+    (problem,) = commentary.check_numbers("282 possession of weapons offences.", results, file="c.md")
+    assert "of possession_of_weapons for 2024 Q1 (value 258;" in problem and "282" not in problem.split("(")[1]
+
+
+def test_a_number_near_no_measure_is_not_checked(results: dict[str, Result]) -> None:
+    assert commentary.check_numbers("We held 38 firearms warrants and 185 visits.", results, file="c.md") == []
+
+
+def test_a_measure_without_figures_says_so(results: dict[str, Result]) -> None:
+    assert results["drug_related_homicides"].current.value is None
+    (problem,) = commentary.check_numbers("There were 4 drug-related homicides.", results, file="c.md")
+    assert problem.endswith("matches no figure of drug_related_homicides for 2021-22 (no figure of it is held)")
+
+
+def test_more_decimal_places_than_any_published_figure_match_nothing(results: dict[str, Result]) -> None:
+    assert commentary.check_numbers("There were 7,862.00 robberies.", results, file="c.md") == []
+    for typed in ("7,862.000", "7,862." + "0" * 40):
+        (problem,) = commentary.check_numbers(f"There were {typed} robberies.", results, file="c.md")
+        assert f"'{typed} robberies' matches no figure of robbery" in problem
