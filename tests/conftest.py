@@ -77,3 +77,17 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         DEMO / "prc_pfa_long.parquet", DEMO / "policeforceareatablesyearendingjune2019.xlsx",
         DEMO / "local-series-west-midlands.csv", DEMO / "local-series-west-mercia.csv",
         DEMO / "west-mercia-street-sample.zip", SHARED_DATA / "police-uk" / "stop-and-search-2019-12.zip")
+
+
+def report_json_of(store_path: Path, force_id: str, period: str, config_path: Path | None = None) -> str:
+    """The report.json `scorecard report` writes for a force and period (the real pipeline:
+    figures from the store, the statement builder, the JSON renderer)."""
+    from scorecard.documents.config import DocumentConfig
+    from scorecard.publish import build, gather
+    from scorecard.render.data import document_json
+
+    cat = load_catalogue()
+    config = DocumentConfig.load(config_path, catalogue=cat)
+    with Store.open(store_path, read_only=True) as store:
+        sp, figures = gather(store, cat, [force_id], period, config)
+    return document_json(build(cat, force_id, sp, figures[force_id], config)) + "\n"

@@ -375,11 +375,31 @@ def test_report_then_verify(real_store_path: Path, tmp_path: Path) -> None:
     res = run("report --store {store} --area west-midlands --period 2021-22 --format html,docx,pdf,json,csv "
               "--config {config} --out {out}", store=real_store_path, config=ROOT / "demo" / "report.yaml", out=out)
     assert res.exit_code == 0, res.output
-    for name in ("report.json", "figures.csv", "scorecard.csv", "statement.html", "statement.docx",
-                 "statement.pdf"):
+    for name in ("report.json", "figures.csv", "statement.html", "statement.docx", "statement.pdf"):
         assert (out / name).is_file() and str(out / name) in res.stdout
+    assert not (out / "scorecard.csv").exists()  # a statement has a scorecard only when it is configured
     verified = run("verify --store {store} {report}", store=real_store_path, report=out / "report.json")
     assert verified.exit_code == 0 and "every figure agrees with the store" in verified.stdout
+
+
+# scorecard report --area west-midlands --period "2021-22 Q4" --document board-paper --config board.yaml
+def test_board_paper_with_its_scorecard(real_store_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "board"
+    res = run("report --store {store} --area west-midlands --period '2021-22 Q4' --document board-paper "
+              "--format html,json,csv --config {config} --out {out}", store=real_store_path,
+              config=ROOT / "demo" / "config" / "west-midlands-2022-05-board-paper.yaml", out=out)
+    assert res.exit_code == 0, res.output
+    for name in ("report.json", "figures.csv", "scorecard.csv", "board-paper.html"):
+        assert (out / name).is_file()
+
+
+# scorecard report --area all --period "2024-25 Q1" --format html,json
+def test_every_force_with_an_index(real_store_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all"
+    res = run("report --store {store} --area all --period '2024-25 Q1' --format json --out {out}",
+              store=real_store_path, out=out)
+    assert res.exit_code == 0, res.output
+    assert len(list(out.glob("*/report.json"))) == 43 and (out / "index.html").is_file()
 
 
 @pytest.mark.parametrize(

@@ -38,8 +38,8 @@ def _mib(n: int) -> str:
 
 def test_every_input_limit_is_the_one_documented() -> None:
     """docs/inputs.md lists every limit on what is read; each must be the value the code uses."""
-    from scorecard import config_files, ingest
-    from scorecard.report import commentary, verify
+    from scorecard import config_files, ingest, verify
+    from scorecard.documents import commentary
     from scorecard.sources import cells, home_office, local_series, police_uk
 
     page = (ROOT / "docs" / "inputs.md").read_text("utf-8")

@@ -737,37 +737,30 @@ def verify(
 @app.command()
 def check(
     area: Annotated[str, typer.Option(help="Force id or name.")],
-    period: Annotated[str, typer.Option(help="Period the commentary is for.")],
+    period: Annotated[str, typer.Option(help="What the document is published for, as for `report`.")],
     commentary: Annotated[Path, typer.Option(help="Folder of commentary Markdown files.")],
+    config: Annotated[Path | None, typer.Option(help="Document configuration YAML, as for `report`.")] = None,
     store: StoreOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Flag commentary that quotes numbers contradicting the data (or cites unknown figures)."""
-    from scorecard.report import commentary as cm
-    from scorecard.results import ResultsEngine
+    """Flag commentary that quotes numbers matching no figure the document shows (or cites unknown ones)."""
+    from scorecard.documents import commentary as cm
+    from scorecard.documents.config import DocumentConfig
+    from scorecard.publish import gather
 
     def work() -> None:
-        fid = find_force(area)
-        if fid is None:
-            raise UsageError(f"unknown area {area!r}")
+        fid = _force_id(area, store, option="--area")
+        parse_period(period)
         cat = load_catalogue(catalogue)
-        p = parse_period(period)
-        cm.check_folder(commentary, [pr.id for pr in cat.priorities])
+        settings = DocumentConfig.load(config, catalogue=cat, commentary_dir=commentary)
         with Store.open(store, read_only=True) as st:
-            results = {r.measure.id: r for r in ResultsEngine(st, cat).compute(cat.measures, p, force_ids=[fid])}
-        problems: list[str] = []
-        for pr in cat.priorities:
-            path = cm.find_file(commentary, fid, p, pr.id)
-            if path is None:
-                continue
-            text = cm.read_text(path)
-            try:
-                cm.resolve(text, results, file=str(path))
-            except ScorecardError as exc:
-                problems.append(str(exc))
-            problems.extend(cm.check_numbers(text, results, file=str(path)))
+            sp, figures = gather(st, cat, [fid], period, settings)
+        files, problems = cm.check_all(commentary, fid, sp, cat, figures[fid])
+        if not files:
+            _say(f"no commentary for {fid} and {sp.label} in {commentary}: nothing to check")
+            return
         if not problems:
-            _say("commentary agrees with the data")
+            _say(f"commentary agrees with the data ({len(files)} file{'s' if len(files) != 1 else ''})")
             return
         for pmsg in problems:
             _say(pmsg)

@@ -36,43 +36,60 @@ from scorecard.store import Store
 MAX_BYTES = 16 * 1024 * 1024
 
 
-class _Loose(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
-class _Published(_Loose):
+class _Cell(_Strict):
+    value: float | None
+    text: str
+    unit: str
+    ref: str | None = None
+
+
+class _Figure(BaseModel):
+    """One published figure: what verify compares (other fields are kept as published)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True, allow_inf_nan=False)
+    measure_id: str
+    priority_id: str
+    role: str
+    period: str
+    value: _Cell
+    change: _Cell | None = None
+
+
+class _Published(BaseModel):
     """The parts of report.json that verify needs; everything else is compared as it is."""
 
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True, allow_inf_nan=False)
     format: str
     kind: str
     force_id: str
     catalogue_version: str
     config: dict[str, Any]
     sections: list[dict[str, Any]] = Field(min_length=1)
-    figures: list[dict[str, Any]]
+    figures: list[_Figure]
 
 
 @dataclass(frozen=True)
 class Difference:
-    where: str  # "priority homicide, figure homicide.value (YE Mar 2024)"
+    file: str
+    where: str  # "priority homicide, figure homicide.current (YE Mar 2024) value"
     published: object
     now: object
 
     def __str__(self) -> str:
-        return f"{self.where}: published {self.published!r}, store now gives {self.now!r}"
+        return f"{self.file}, {self.where}: published {self.published!r}, store now gives {self.now!r}"
 
 
 def read_published(path: Path) -> tuple[_Published, dict[str, Any]]:
+    """report.json read strictly: bounded, one shape, every problem named by its key."""
     doc = config_files.load_json(path, what="report.json", limit=MAX_BYTES)
     data = doc.data
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ConfigError(path, f"not a report.json written by `scorecard report` (no \"format\": \"{FORMAT}\")")
-    try:
-        published = _Published.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(k) for k in first["loc"])
-        raise ConfigError(path, f"{first['msg']}", where=f"key {key}") from None
+    published = config_files.validate(_Published, doc)
     if published.force_id not in forces():
         raise ConfigError(path, f"unknown force {published.force_id!r}", where="key force_id")
     return published, data
@@ -129,7 +146,7 @@ def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
         try:
             resolved, used = resolve(written, results, file=label)
         except ConfigError as exc:
-            diffs.append(Difference(f"commentary {label}", "references filled in", str(exc)))
+            diffs.append(Difference(str(path), f"commentary {label}", "references filled in", str(exc)))
             continue
         flags.extend(check_numbers(written, results, file=label))
         blocks[(priority_id, voice)] = Commentary(voice, VOICE_HEADINGS[voice], resolved, source, used,
@@ -142,9 +159,10 @@ def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
     import json
 
     now = json.loads(document_json(builder(inputs)))
-    diffs.extend(_compare_figures(published.figures, now["figures"]))
-    diffs.extend(_compare_sections(data["sections"], now["sections"]))
-    return diffs
+    name = str(path)
+    diffs.extend(_compare_figures(name, data["figures"], now["figures"]))
+    diffs.extend(_compare_sections(name, data["sections"], now["sections"]))
+    return [d if d.file else Difference(name, d.where, d.published, d.now) for d in diffs]
 
 
 def _same(a: object, b: object) -> bool:
@@ -157,7 +175,7 @@ def _figure_key(f: dict[str, Any]) -> tuple[str, str]:
     return (str(f.get("measure_id")), str(f.get("role")))
 
 
-def _compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Difference]:
+def _compare_figures(file: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Difference]:
     now = {_figure_key(f): f for f in new}
     out: list[Difference] = []
     for f in old:
@@ -165,34 +183,36 @@ def _compare_figures(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> li
         where = f"priority {f.get('priority_id')}, figure {key[0]}.{key[1]} ({f.get('period')})"
         g = now.get(key)
         if g is None:
-            out.append(Difference(where, (f.get("value") or {}).get("text"), "no figure"))
+            out.append(Difference(file, where, (f.get("value") or {}).get("text"), "no figure"))
             continue
         for field in ("value", "change"):
             a, b = f.get(field) or {}, g.get(field) or {}
-            if not _same(a.get("value"), b.get("value")) or a.get("text") != b.get("text"):
-                out.append(Difference(f"{where} {field}", a.get("text", a.get("value")), b.get("text", b.get("value"))))
+            if a.get("text") != b.get("text"):
+                out.append(Difference(file, f"{where} {field}", a.get("text"), b.get("text")))
+            elif not _same(a.get("value"), b.get("value")):  # the same when shown, but not the same figure
+                out.append(Difference(file, f"{where} {field} (unrounded)", a.get("value"), b.get("value")))
         if f.get("period") != g.get("period"):
-            out.append(Difference(f"{where} period", f.get("period"), g.get("period")))
+            out.append(Difference(file, f"{where} period", f.get("period"), g.get("period")))
     for key in now.keys() - {_figure_key(f) for f in old}:
         g = now[key]
-        out.append(Difference(f"priority {g.get('priority_id')}, figure {key[0]}.{key[1]} ({g.get('period')})",
+        out.append(Difference(file, f"priority {g.get('priority_id')}, figure {key[0]}.{key[1]} ({g.get('period')})",
                               "not published", (g.get("value") or {}).get("text")))
     return out
 
 
-def _compare_sections(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Difference]:
+def _compare_sections(file: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Difference]:
     now = {s["id"]: s for s in new}
     out: list[Difference] = []
     for section in old:
         fresh = now.get(section["id"])
         if fresh is None:
-            out.append(Difference(f"section {section['id']}", section.get("heading"), "no such section"))
+            out.append(Difference("", f"section {section['id']}", section.get("heading"), "no such section"))
             continue
         for i, (a, b) in enumerate(zip(section.get("blocks", []), fresh.get("blocks", []), strict=False)):
             where = f"section {section['id']}, {a.get('block', 'block').lower()} {i + 1}"
             out.extend(_compare_block(where, a, b))
         if len(section.get("blocks", [])) != len(fresh.get("blocks", [])):
-            out.append(Difference(f"section {section['id']}", f"{len(section.get('blocks', []))} blocks",
+            out.append(Difference("", f"section {section['id']}", f"{len(section.get('blocks', []))} blocks",
                                   f"{len(fresh.get('blocks', []))} blocks"))
     return out
 
@@ -200,11 +220,11 @@ def _compare_sections(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> l
 def _compare_block(where: str, a: dict[str, Any], b: dict[str, Any]) -> list[Difference]:
     kind = a.get("block")
     if kind != b.get("block"):
-        return [Difference(where, kind, b.get("block"))]
+        return [Difference("", where, kind, b.get("block"))]
     if kind == "Paragraph":
-        return [] if a.get("text") == b.get("text") else [Difference(where, a.get("text"), b.get("text"))]
+        return [] if a.get("text") == b.get("text") else [Difference("", where, a.get("text"), b.get("text"))]
     if kind == "Commentary":
-        return [] if a.get("markdown") == b.get("markdown") else [Difference(where, a.get("markdown"),
+        return [] if a.get("markdown") == b.get("markdown") else [Difference("", where, a.get("markdown"),
                                                                              b.get("markdown"))]
     if kind == "Table":
         out = []
@@ -213,10 +233,10 @@ def _compare_block(where: str, a: dict[str, Any], b: dict[str, Any]) -> list[Dif
                 if ca.get("text") != cb.get("text") or not _same(ca.get("value"), cb.get("value")):
                     heading = a["columns"][c]["heading"] if c < len(a.get("columns", [])) else c
                     first = ra["cells"][0]["text"] if ra.get("cells") else ""
-                    out.append(Difference(f"{where} ({a.get('caption')}), row {r + 1} ({first}), {heading}",
+                    out.append(Difference("", f"{where} ({a.get('caption')}), row {r + 1} ({first}), {heading}",
                                           ca.get("text"), cb.get("text")))
         if len(a.get("rows", [])) != len(b.get("rows", [])):
-            out.append(Difference(f"{where} ({a.get('caption')})", f"{len(a.get('rows', []))} rows",
+            out.append(Difference("", f"{where} ({a.get('caption')})", f"{len(a.get('rows', []))} rows",
                                   f"{len(b.get('rows', []))} rows"))
         return out
     if kind == "Chart":
@@ -224,10 +244,10 @@ def _compare_block(where: str, a: dict[str, Any], b: dict[str, Any]) -> list[Dif
         for pa_, pb in zip(a.get("points", []), b.get("points", []), strict=False):
             for field in ("mean", "lower", "upper", "point_type"):
                 if not _same(pa_.get(field), pb.get(field)):
-                    out.append(Difference(f"{where} ({a.get('title')}), {pa_.get('label')} {field}", pa_.get(field),
+                    out.append(Difference("", f"{where} ({a.get('title')}), {pa_.get('label')} {field}", pa_.get(field),
                                           pb.get(field)))
             if not _same((pa_.get("value") or {}).get("value"), (pb.get("value") or {}).get("value")):
-                out.append(Difference(f"{where} ({a.get('title')}), {pa_.get('label')} value",
+                out.append(Difference("", f"{where} ({a.get('title')}), {pa_.get('label')} value",
                                       (pa_.get("value") or {}).get("text"), (pb.get("value") or {}).get("text")))
         return out
-    return [] if a == b else [Difference(where, a.get("text"), b.get("text"))]
+    return [] if a == b else [Difference("", where, a.get("text"), b.get("text"))]

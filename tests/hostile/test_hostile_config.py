@@ -13,12 +13,8 @@ from typing import Any
 import pytest
 from harness import ROOT, Case, Make, Outcome, check, run_all, write
 
-from scorecard.catalogue.schema import load_catalogue
+from conftest import report_json_of
 from scorecard.errors import EXIT_DIFFERENCES, EXIT_OK, EXIT_USAGE
-from scorecard.periods import parse
-from scorecard.report.build import build_report
-from scorecard.report.data import report_json
-from scorecard.store import Store
 
 CATALOGUE = ROOT / "src" / "scorecard" / "catalogue" / "measures.yaml"
 CATALOGUE_TEXT = CATALOGUE.read_text("utf-8")
@@ -164,17 +160,21 @@ def published_text(change: Callable[[str], str]) -> Make:
 
 
 def _homicide(data: dict[str, Any]) -> dict[str, Any]:
-    figure: dict[str, Any] = next(f for s in data["sections"] for f in s["figures"] if f["measure_id"] == "homicide")
+    """The published homicide figure for the statement's window (its value is a cell: value and text)."""
+    figure: dict[str, Any] = next(f for f in data["figures"]
+                                  if f["measure_id"] == "homicide" and f["role"] == "current")
     return figure
 
 
 def _add_one_to_homicide(data: dict[str, Any]) -> None:
-    _homicide(data)["value"] += 1
+    cell = _homicide(data)["value"]
+    cell["value"] += 1
+    cell["text"] = f"{int(cell['value']):,}"
 
 
 def _duplicate_value_key(raw: str) -> str:
-    """The first figure's ``"value": N`` written twice (json.dumps cannot write a repeated key)."""
-    start = raw.index('"value": ', raw.index('"figures"'))
+    """The first figure's ``"text": "…"`` written twice (json.dumps cannot write a repeated key)."""
+    start = raw.index('"text": ', raw.index('\n  "figures"'))
     end = raw.index("\n", start)
     return raw[:end] + "\n" + raw[start:end] + raw[end:]
 
@@ -302,7 +302,7 @@ VERIFY_CASES = [
          says="every figure agrees"),
     Case("rj-changed-figure", "a report.json whose homicide figure was changed is listed, naming file and figure",
          published(_add_one_to_homicide), VERIFY, EXIT_DIFFERENCES,
-         says=r"report\.json, priority homicide, figure homicide\.value: published"),
+         says=r"report\.json, priority homicide, figure homicide\.current \(YE \w+ \d{4}\) value: published"),
     Case("rj-fifo", "a report.json that is a named pipe is refused, never opened", fifo("report.json"), VERIFY,
          seconds=20, says="not a regular file"),
     Case("rj-dev-zero", "a report.json that is a link to /dev/zero is refused, never read",
@@ -316,14 +316,14 @@ VERIFY_CASES = [
     Case("rj-no-sections", "a report.json without its sections is refused, naming the key",
          published(lambda d: d.pop("sections")), VERIFY, says="key sections: required key missing"),
     Case("rj-figure-text", "a figure value written as text is refused, naming the figure",
-         published(lambda d: _homicide(d).update(value="48")), VERIFY,
-         says=r"figures\[0\] \(homicide\)\.value: expected a number, found the text '48'"),
-    Case("rj-duplicate-key", "a figure with its value key written twice is refused",
-         published_text(_duplicate_value_key), VERIFY, says="'value' appears twice"),
+         published(lambda d: _homicide(d)["value"].update(value="48")), VERIFY,
+         says=r"figures\[0\] \(homicide\)\.value\.value: expected a number, found the text '48'"),
+    Case("rj-duplicate-key", "a figure with its text key written twice is refused",
+         published_text(_duplicate_value_key), VERIFY, says="'text' appears twice"),
     Case("rj-truncated", "a truncated report.json is refused with the line it stops on",
          published_text(lambda raw: raw[:2000]), VERIFY, says="not valid JSON"),
     Case("rj-bad-period", "a report.json whose period no longer reads is refused, naming the key",
-         published(lambda d: d.update(period_label="2022-23 Q5")), VERIFY, says="key period_label"),
+         published(lambda d: d["config"].update(period="2022-23 Q5")), VERIFY, says="key config.period"),
     Case("rj-unknown-force", "a report.json for a force that does not exist is refused, naming the key",
          published(lambda d: d.update(force_id="atlantis")), VERIFY, says="key force_id"),
     Case("rj-nan", "a report.json holding NaN is refused", published_text(lambda raw: raw.replace(
@@ -340,9 +340,7 @@ CASES = [*CATALOGUE_CASES, *CONFIG_CASES, *COMMENTARY_CASES, *VERIFY_CASES]
 @pytest.fixture(scope="module")
 def outcomes(hostile_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     folder = tmp_path_factory.mktemp("published")
-    with Store.open(hostile_store, read_only=True) as store:
-        model = build_report(store, load_catalogue(), AREA, parse(PERIOD))
-    Published.path = write(folder, "report.json", report_json(model))
+    Published.path = write(folder, "report.json", report_json_of(hostile_store, AREA, PERIOD))
     return run_all(CASES, hostile_store, tmp_path_factory.mktemp("config"))
 
 

@@ -142,6 +142,18 @@ def _signed(value: float, places: int) -> str:
     return f"{sign}{_grouped(abs(rounded), places)}"
 
 
+def signed_percent(pct: float) -> str:
+    """A % change with its sign, by the document rule: "+1.9%", "−34%", "0.0%"."""
+    return f"{_signed(pct, percent_places(pct))}%"
+
+
+def signed_number(value: float, unit: Unit) -> str:
+    """A signed difference in a unit: "+4", "−1,250", "+3.0 pts" is ``change`` for percentages."""
+    rounded = _round(value, 0 if unit.whole else unit.places)
+    sign = "+" if rounded > 0 else MINUS if rounded < 0 else ""
+    return f"{sign}{number_text(abs(value), unit)}"
+
+
 def period(p: Period | None) -> Cell:
     """A period by its label ("YE Mar 2024"), for tables; sentences use its long label."""
     return Cell(None, MISSING if p is None else p.label, "text")
@@ -153,7 +165,8 @@ def count_of(n: int, singular: str, plural: str) -> str:
 
 
 __all__ = ["MINUS", "MISSING", "SMALL_PERCENT_PLACES", "WHOLE_PERCENT_FROM", "Cell", "average_count", "change",
-           "count_of", "figure", "number_text", "percent_places", "period", "text"]
+           "count_of", "figure", "number_text", "percent_places", "period", "signed_number", "signed_percent",
+           "text"]
 
 
 # --- the words for statuses and SPC results, written once -------------------------------------

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scorecard.catalogue.schema import Catalogue
+from scorecard.documents import commentary
 from scorecard.errors import ConfigError, InputError, ScorecardError
 from scorecard.periods import parse
-from scorecard.report import commentary
 from scorecard.results import Result, ResultsEngine
 from scorecard.store import Store
+from scorecard.windows import StatementPeriod
 
 
 @pytest.fixture
@@ -37,10 +38,25 @@ def test_a_folder_of_forces_periods_and_priorities_is_accepted(tmp_path: Path, p
                   "west-midlands/YE-Jun-2019/neighbourhood_crime.md",
                   "west-midlands/Jan-2021-to-Dec-2021/drugs_supply.md", ".git/config", "west-mercia/.DS_Store")
     commentary.check_folder(root, priorities)
-    assert commentary.find_file(root, "west-mercia", parse("2022-23 Q1"), "homicide") == \
+    assert commentary.find_file(root, "west-mercia", StatementPeriod.read("2022-23 Q1"), "homicide", "pcc") == \
         root / "west-mercia" / "2022-23-Q1" / "homicide.md"
-    assert commentary.find_file(root, "west-mercia", parse("2022-23 Q2"), "fraud_cyber") == \
+    assert commentary.find_file(root, "west-mercia", StatementPeriod.read("2022-23 Q2"), "fraud_cyber", "pcc") == \
         root / "west-mercia" / "fraud_cyber.md"
+
+
+def test_the_force_and_the_pcc_each_have_a_voice(tmp_path: Path, priorities: list[str]) -> None:
+    """A board paper carries the force's statement and the PCC's on the same priority."""
+    root = _files(tmp_path / "commentary", "west-midlands/2021-22-Q4/homicide.md",
+                  "west-midlands/2021-22-Q4/homicide.force.md")
+    commentary.check_folder(root, priorities)
+    sp = StatementPeriod.read("2021-22 Q4")
+    assert commentary.find_file(root, "west-midlands", sp, "homicide", "force") == \
+        root / "west-midlands" / "2021-22-Q4" / "homicide.force.md"
+    assert commentary.find_file(root, "west-midlands", sp, "homicide", "pcc") == \
+        root / "west-midlands" / "2021-22-Q4" / "homicide.md"
+    bad = _files(tmp_path / "other", "west-midlands/homicide.chief.md")
+    with pytest.raises(ConfigError, match="no voice 'chief'"):
+        commentary.check_folder(bad, priorities)
 
 
 @pytest.mark.parametrize(
@@ -125,9 +141,9 @@ def test_a_period_folder_name_reads_back_to_the_same_period() -> None:
 # Commentary as an analyst writes it (our own words), citing figures by reference.
 COMMENTARY = (
     "Burglary stood at {burglary.value} in {burglary.period}, against {burglary.baseline} in the\n"
-    "{burglary.baseline_period} baseline: a fall of {burglary.change_pct_abs}%.\n\n"
-    "Robbery changed by {robbery.change_pct}% on the baseline; vehicle offences by\n"
-    "{vehicle_offences.change_pct_whole}%. Theft from the person was 2,889 in the baseline year.\n"
+    "{burglary.baseline_period} baseline: a fall of {burglary.change_pct_abs}.\n\n"
+    "Robbery changed by {robbery.change_pct} on the baseline; vehicle offences by\n"
+    "{vehicle_offences.change_year_before} on the year before. Theft from the person was 2,889 in the baseline year.\n"
 )
 
 
@@ -138,10 +154,18 @@ def results(real_store_path: Path, catalogue: Catalogue) -> dict[str, Result]:
     return {r.measure.id: r for r in rs}
 
 
+def load(folder: Path, results: dict[str, Result]) -> str | None:
+    """West Midlands' 2021-22 neighbourhood-crime commentary, its references filled in."""
+    path = commentary.find_file(folder, "west-midlands", StatementPeriod.read("2021-22"), "neighbourhood_crime", "pcc")
+    if path is None:
+        return None
+    return commentary.resolve(commentary.read_text(path), results, file=str(path))[0]
+
+
 def test_the_commentary_resolves_as_written(tmp_path: Path, results: dict[str, Result]) -> None:
     folder = _files(tmp_path / "c", "west-midlands/2021-22/neighbourhood_crime.md", text=COMMENTARY)
-    loaded = commentary.load(folder, "west-midlands", parse("2021-22"), "neighbourhood_crime", results)
-    assert loaded is not None and "{" not in loaded.markdown
+    loaded = load(folder, results)
+    assert loaded is not None and "{" not in loaded
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -156,9 +180,9 @@ def test_mutated_commentary_is_read_or_refused(tmp_path: Path, results: dict[str
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     try:
-        loaded = commentary.load(folder, "west-midlands", parse("2021-22"), "neighbourhood_crime", results)
+        loaded = load(folder, results)
         if loaded is not None:
-            commentary.check_numbers(loaded.markdown, results, file=str(path))
+            commentary.check_numbers(loaded, results, file=str(path))
     except ScorecardError as exc:
         assert str(path) in str(exc)
 
@@ -246,11 +270,12 @@ def test_a_flag_names_the_figures_it_could_have_been(results: dict[str, Result])
                                         results, file="wm/neighbourhood_crime.md")
     assert problems == [
         "wm/neighbourhood_crime.md, line 3: '7,868 robberies' matches no figure of robbery for 2021-22 (value 7,862; "
-        "baseline 8,935; previous period 6,495; same period last year 6,495; change on baseline -1,073; change on "
-        "previous period +1,367; change on same period last year +1,367; rate 2.68 per 1,000 people)"]
+        "baseline 8,935; previous period 6,495; same period last year 6,495; change on baseline \u22121,073; change "
+        "on previous period +1,367; change on same period last year +1,367; rate 2.68 per 1,000 people)"]
     (percent,) = commentary.check_numbers("Robbery fell 13%.", results, file="c.md")
-    assert percent.endswith("(% change on baseline -12.0%; % change on previous period +21.0%; "
-                            "% change on same period last year +21.0%)")
+    # The figures are listed as the documents show them (documents.format): -12.0% is "−12%".
+    assert percent.endswith("(% change on baseline \u221212%; % change on previous period +21%; "
+                            "% change on same period last year +21%)")
 
 
 def test_line_numbers_are_those_resolve_reports(results: dict[str, Result]) -> None:
