@@ -72,7 +72,7 @@ def test_a_revised_quarter_is_named_in_every_place_it_was_published(
     assert f"{path}, priority homicide, figure homicide.current (YE Jun 2022) value: published '{was}', " \
            f"store now gives '{now}'" in diffs
     assert any("figure homicide.baseline (YE Jun 2019) change" in d for d in diffs)
-    assert any(d.startswith(f"{path}, section homicide, paragraph") and f"There were {now} homicides" in d
+    assert any(d.startswith(f"{path}, section homicide, paragraph") and f"there were {now} homicides" in d
                for d in diffs)
     assert any("(Figures: reduce murder and other homicide), row 1 (Homicide), Figure" in d for d in diffs)
     assert any("(Homicide), 2021-22 Q4 value" in d for d in diffs)  # the chart's point

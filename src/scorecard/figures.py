@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scorecard.catalogue.schema import Catalogue, Measure
+from scorecard.catalogue.schema import GRAIN_MONTHS, Catalogue, Measure
 from scorecard.periods import Month, Period
 from scorecard.results import Result, ResultsEngine, provenance
 from scorecard.store import Store
@@ -58,6 +58,9 @@ def statement_figures(store: Store, catalogue: Catalogue, force_ids: Sequence[st
     per_force: dict[str, dict[str, MeasureFigures]] = {f: {} for f in force_ids}
     for measure in catalogue.measures:
         months = (windows or {}).get(measure.id, period.window_months)
+        grain = measure.series_grain
+        if grain is not None:  # a source kept in years cannot answer for a quarter: it answers for a year
+            months = max(months, GRAIN_MONTHS[grain])
         if fixed and measure.id in fixed:
             chosen: dict[str, Period | None] = {f: fixed[measure.id] for f in force_ids}
         else:

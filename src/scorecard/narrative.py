@@ -900,7 +900,7 @@ def statement_sentence(
     "There were 7,500 drug offences in the year ending March 2024, a 6.2% reduction on the year
     before (the year ending March 2023: 7,993) and a 44% increase on the national baseline (the
     year ending June 2019: 5,205)."  ``source`` names where the figure comes from when a priority
-    quotes two sources for the same thing ("Home Office police recorded crime").  ``phrase`` is
+    quotes two sources for the same thing: "In Home Office police recorded crime there were …".  ``phrase`` is
     the catalogue's wording for the figure, with ``{value}`` and ``{period}`` ("{value} of 999
     calls were answered within 10 seconds {period}").  Comparisons whose figure is not held are
     left out, and said to be.
@@ -912,8 +912,9 @@ def statement_sentence(
         clause = _cap(phrase.format(value=_value_text(value, unit, style), period=when))
     else:
         clause = _figure_clause(subject, value, period, unit, "there_were", style)
-    if source:
-        clause += f" ({source})"
+    if source:  # "In Home Office police recorded crime there were 5 homicides …"
+        clause = f"In {source} {clause[:1].lower()}{clause[1:]}" if not clause[:1].isdigit() else \
+            f"In {source}, {clause}"
     held = [a for a in against if a.value is not None]
     missing = [a for a in against if a.value is None]
     parts = [_against_phrase(value, a, unit, style) for a in held]

@@ -189,11 +189,14 @@ def _coverage(spans: Iterable[tuple[date, date]]) -> tuple[int, bool]:
 
 
 def _latest_run(spans: list[tuple[Month, Month]], months: int) -> Period | None:
-    """The latest ``months`` consecutive held months that end where a held period ends."""
-    held = {m.ordinal for first, last in spans for m in MonthRange(first, last).months()}
+    """The latest window of ``months`` months that held periods tile exactly: periods wholly
+    inside it cover every month (a year of ONS figures is never cut into a quarter)."""
     for end in sorted({last.ordinal for _, last in spans}, reverse=True):
-        if all(o in held for o in range(end - months + 1, end + 1)):
-            return windows_mod.window(Month.from_ordinal(end - months + 1), Month.from_ordinal(end))
+        start = end - months + 1
+        inside = {m.ordinal for first, last in spans if first.ordinal >= start and last.ordinal <= end
+                  for m in MonthRange(first, last).months()}
+        if len(inside) == months:
+            return windows_mod.window(Month.from_ordinal(start), Month.from_ordinal(end))
     return None
 
 

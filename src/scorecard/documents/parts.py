@@ -262,7 +262,8 @@ def notes(inputs: DocumentInputs, priority: Priority) -> list[Note]:
         stated = comparisons_for(inputs, mf) if m.role in STATED_ROLES else inputs.config.comparisons
         for c in stated:
             fig = r.figures[_ROLE[c]]
-            if fig.status in ("incomplete", "not_combinable"):
+            # Only a comparison partly held says so: one whose periods do not fit is simply not stated.
+            if fig.status == "not_combinable" or (fig.status == "incomplete" and fig.months_covered > 0):
                 add(f"{m.title}, {_COMPARISON_WORDS[c]}: {fig.note}.", "caveat")
     old = held_but_old(inputs, priority)
     if old:
