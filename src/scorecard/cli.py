@@ -418,13 +418,15 @@ def _forces_named(force_ids: Sequence[str]) -> str:
 
 
 def _print_table(rs: list[Any], label: str) -> None:
-    from scorecard.numbers import format_number, format_percent, format_signed_percent
+    """Results as a terminal table: every figure's text from the one formatting layer
+    (``documents.format``), the same text a statement prints."""
+    from scorecard.documents import format as fmt
     from scorecard.output import result_row
 
     table = Table(title=f"Results for {label}", show_lines=False)
-    for col in ("Measure", "Area", "Value", "Baseline", "Change", "vs previous", "vs last year", "Per 1,000", "Status"):
+    for col in ("Measure", "Area", "Value", "Baseline", "Change", "vs previous", "vs last year", "Rate", "Status"):
         table.add_column(col, justify="left" if col in ("Measure", "Area", "Status") else "right",
-                         no_wrap=col not in ("Measure", "Area"))
+                         no_wrap=col not in ("Measure", "Area", "Rate"))
     notes: list[str] = []
     # Sub-areas of several forces (--area all --by csp): "Location not known" and "Outside the
     # force area" are one per force, so each sub-area is shown with its force.
@@ -432,23 +434,19 @@ def _print_table(rs: list[Any], label: str) -> None:
     for r in rs:
         row = result_row(r)
         area_name = f"{r.area.name} ({forces()[r.area.force_id].name})" if several else r.area.name
-        pct = r.measure.unit == "percentage"
-
-        def show(v: float | None, pct: bool = pct) -> str:
-            if pct:
-                return format_percent(v)
-            return format_number(v, 0 if v is None or v == int(v) else 1)
-
-        change = (format_signed_percent(row["change_pct"]) if not pct
-                  else "–" if row["change"] is None else f"{format_number(row['change'], 1)} pts")
+        unit = r.measure.unit
+        f = r.figures
+        current = f["current"].value
         status = row["status"]
         if row["note"]:
             notes.append(f"[{len(notes) + 1}] {r.measure.title}, {area_name}: {row['note']}")
             status += f" [{len(notes)}]"
-        _add_row(table, r.measure.title, area_name, show(row["value"]), show(row["baseline_value"]), change,
-                 format_signed_percent(row["change_pct_vs_previous"]),
-                 format_signed_percent(row["change_pct_vs_last_year"]),
-                 format_number(row["rate_per_1000"], 2), status)
+        rate = (fmt.figure(r.population_rate, f"rate_per_{r.measure.rate_base}").text
+                if r.population_rate is not None else fmt.MISSING)
+        _add_row(table, r.measure.title, area_name, fmt.figure(current, unit).text,
+                 fmt.figure(f["baseline"].value, unit).text, fmt.change(current, f["baseline"].value, unit).text,
+                 fmt.change(current, f["previous"].value, unit).text,
+                 fmt.change(current, f["same_period_last_year"].value, unit).text, rate, status)
     wide = _wide()
     wide.print(table)
     for n in notes:
