@@ -13,6 +13,9 @@ only be built as a draft, and lists those numbers in its draft marking.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -80,15 +83,38 @@ def publish(store: Store, catalogue: Catalogue, force_ids: list[str], period: st
     """Build and write each force's document; with ``index``, one folder a force and an index page."""
     sp, figures = gather(store, catalogue, force_ids, period, config)
     generated_at = datetime.now().replace(microsecond=0).isoformat()
-    out: list[Published] = []
-    for f in force_ids:
-        doc = build(catalogue, f, sp, figures[f], config, generated_at=generated_at)
-        folder = out_dir / f if index else out_dir
-        out.append(Published(f, doc, tuple(write_document(doc, formats, folder))))
+    jobs = [_Job(catalogue, f, sp, figures[f], config, generated_at, formats, out_dir / f if index else out_dir)
+            for f in force_ids]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers > 1:
+        # Rendering is CPU-bound and WeasyPrint holds the GIL: one document a core, in forked
+        # processes that already hold the figures (computed once, above, for every force).
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            out = list(pool.map(_publish_one, jobs))
+    else:
+        out = [_publish_one(job) for job in jobs]
     if index:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "index.html").write_text(index_page(out, sp, formats), "utf-8")
     return out
+
+
+@dataclass(frozen=True)
+class _Job:
+    catalogue: Catalogue
+    force_id: str
+    period: StatementPeriod
+    figures: StatementFigures
+    config: DocumentConfig
+    generated_at: str
+    formats: list[str]
+    folder: Path
+
+
+def _publish_one(job: _Job) -> Published:
+    doc = build(job.catalogue, job.force_id, job.period, job.figures, job.config, generated_at=job.generated_at)
+    alone = (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None
+    return Published(job.force_id, doc, tuple(write_document(doc, job.formats, job.folder, parallel=alone)))
 
 
 def index_page(published: list[Published], sp: StatementPeriod, formats: list[str]) -> str:

@@ -23,8 +23,9 @@ def base_name(doc: Document) -> str:
     return doc.kind.replace("_", "-")
 
 
-def write_document(doc: Document, formats: list[str], out_dir: Path) -> list[Path]:
-    """Write ``doc`` into ``out_dir`` in each of ``formats``; the paths written."""
+def write_document(doc: Document, formats: list[str], out_dir: Path, *, parallel: bool = True) -> list[Path]:
+    """Write ``doc`` into ``out_dir`` in each of ``formats``; the paths written.  ``parallel``
+    prints the PDF in a second process (off when the caller already runs one document a core)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     name = base_name(doc)
     written: list[Path] = []
@@ -49,7 +50,7 @@ def write_document(doc: Document, formats: list[str], out_dir: Path) -> list[Pat
             written.append(path)
     pdf_path = out_dir / f"{name}.pdf"
     pool = pdf_job = None
-    if "pdf" in formats and "docx" in formats and (os.cpu_count() or 1) > 1:
+    if parallel and "pdf" in formats and "docx" in formats and (os.cpu_count() or 1) > 1:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         pdf_job = pool.submit(_pdf, html_text, pdf_path)
     try:
