@@ -74,3 +74,24 @@ def test_every_input_limit_is_the_one_documented() -> None:
     assert f"`AREA_MIN_INSIDE` {police_uk.AREA_MIN_INSIDE}" in page
     assert f"at least {police_uk.AREA_MIN_LOCATED} of its rows" in page
     assert f"up to {police_uk.AREA_SAMPLE} sampled" in page
+
+
+def test_every_document_configuration_key_is_documented() -> None:
+    """Each key a document configuration may hold is a row of docs/report.md's table (Datasette's
+    lesson: a setting nobody documented is a setting nobody can use)."""
+    from scorecard.documents.config import BoardFile, DocumentConfigFile
+
+    page = (ROOT / "docs" / "report.md").read_text("utf-8")
+    rows = {line.split("|")[1].strip().strip("`") for line in page.splitlines() if line.startswith("| `")}
+    assert set(DocumentConfigFile.model_fields) <= rows, set(DocumentConfigFile.model_fields) - rows
+    board = page[page.index("`board:` holds"):]
+    for key in BoardFile.model_fields:
+        assert f"`{key}`" in board.split("\n\n")[0], key
+
+
+def test_every_commentary_field_is_documented() -> None:
+    from scorecard.documents.commentary import FIELDS
+
+    page = (ROOT / "docs" / "report.md").read_text("utf-8")
+    for field in FIELDS:
+        assert f"`{field}`" in page, field
