@@ -271,3 +271,21 @@ def test_fetch_for_a_local_authority_names_its_force(tmp_path: Path, real_store_
     assert res.stderr == ("error: Shropshire is a local authority and a CSP in West Mercia: "
                           "ask for `--force west-mercia`\n")
     assert not any(tmp_path.iterdir())  # nothing was downloaded
+
+
+def test_any_series_the_store_holds_can_be_asked_for_without_a_catalogue_entry(real_store_path: Path) -> None:
+    """ONS Table P1 gives West Midlands 21,542 residential burglaries in the year ending June 2019
+    (the issue's own example); a local series' uncurated id reads with the file's label and unit
+    (seed 001 para 18: 124 NRM referrals mentioning county lines, January to December 2021)."""
+    res = runner.invoke(app, ["results", "--store", str(real_store_path), "--area", "west-midlands", "--period",
+                              "YE Jun 2019", "--measure", "ons.residential_burglary", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    [row] = json.loads(res.stdout)
+    assert (row["measure"], row["value"], row["unit"]) == ("Residential burglary", 21_542, "count")
+    local = runner.invoke(app, ["results", "--store", str(real_store_path), "--area", "west-midlands", "--period",
+                                "Jan 2021 to Dec 2021", "--measure", "local.nrm_referrals_county_lines",
+                                "--format", "json"])
+    [nrm] = json.loads(local.stdout)
+    assert (nrm["measure"], nrm["value"]) == ("National Referral Mechanism referrals mentioning county lines", 124)
+    listed = runner.invoke(app, ["catalogue", "list", "--held", "--store", str(real_store_path), "--format", "csv"])
+    assert "ons.residential_burglary," in listed.stdout and "local.nrm_referrals_county_lines," in listed.stdout

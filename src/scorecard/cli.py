@@ -302,6 +302,8 @@ def results(
             force_ids = [f.force_id for f in territorial_forces()]
         else:
             force_ids = [_force_id(area, store, option="--area")]
+        if measure and any("." in m for m in measure):  # a series the store holds, not curated
+            cat = _with_held_series(cat, store)
         asked = [cat.measure(m) for m in measure] if measure else None
         measures = _measures_by(asked, cat.measures, by)
         with Store.open(store, read_only=True) as st:
@@ -415,6 +417,16 @@ def _forces_named(force_ids: Sequence[str]) -> str:
     from scorecard.areas import force as force_of
 
     return ", ".join(force_of(f).name for f in force_ids)
+
+
+def _with_held_series(cat: Catalogue, store: Path | None) -> Catalogue:
+    """The catalogue with a measure for every series the store holds (``ons.<series>``,
+    ``local.<series>``): any of them can be asked for without a catalogue entry."""
+    from scorecard.catalogue.schema import HeldSeries
+
+    with Store.open(store, read_only=True) as st:
+        held = [HeldSeries(*row) for row in st.series_held()]
+    return cat.with_held_series(held)
 
 
 def _print_table(rs: list[Any], label: str) -> None:
@@ -783,12 +795,17 @@ CATALOGUE_TABLE = ("id", "title", "priority", "role", "dataset", "unit", "direct
 def catalogue_list(
     catalogue: CatalogueOpt = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json (csv and json: every field).")] = Fmt.table,
+    held: Annotated[bool, typer.Option("--held/--curated", help="Also list every series the store holds "
+                                                                "(ons.<series>, local.<series>).")] = False,
+    store: StoreOpt = None,
 ) -> None:
     """List every measure with its id, title, priority, role, dataset, unit and direction."""
     from scorecard.catalogue.schema import Measure
 
     def work() -> None:
         cat = load_catalogue(catalogue)
+        if held:
+            cat = _with_held_series(cat, store)
         rows = [m.model_dump(mode="json") for m in cat.measures]
         fields = list(Measure.model_fields)
         if fmt is Fmt.json:
@@ -807,7 +824,7 @@ def catalogue_list(
             _add_row(table, *(row[c] for c in shown))
         _wide().print(table)
 
-    _run(work)
+    _run(work, store=store)
 
 
 @catalogue_app.command("schema")

@@ -347,6 +347,13 @@ class Store:
             out[t] = (int(count), int(digest))
         return out
 
+    def series_held(self) -> list[tuple[str, str, str, str]]:
+        """(dataset, series, label, unit) of every aggregate series held, for measures nobody curated."""
+        rows = self.con.execute(
+            """SELECT dataset, series, any_value(series_label), any_value(unit) FROM observations
+               GROUP BY dataset, series ORDER BY dataset, series""").fetchall()
+        return [(str(d), str(s), str(label), str(unit)) for d, s, label, unit in rows]
+
     def loads(self) -> list[dict[str, object]]:
         cur = self.con.execute(
             "SELECT load_id, file_name, kind, dataset, rows, covers, loaded_at, sha256 FROM loads ORDER BY load_id"

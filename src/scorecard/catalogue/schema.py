@@ -243,6 +243,41 @@ class Catalogue(_Strict):
     def for_priority(self, priority_id: str) -> list[Measure]:
         return [m for m in self.measures if m.priority == priority_id]
 
+    def with_held_series(self, held: list[HeldSeries]) -> Catalogue:
+        """This catalogue and a measure for every series the store holds that no curated measure
+        counts on its own — every Table P1 column of an ONS workbook, every series id of a local
+        series file — so any of them can be asked for (``--measure ons.residential_burglary``,
+        ``--measure local.nrm_referrals_county_lines``) without writing an entry.  Their title and
+        unit are the file's; they are not judged (direction neutral) and belong to no priority, so
+        no document states them unless a catalogue curates them.  The catalogue curates; it does
+        not gatekeep."""
+        curated = {(m.dataset, v) for m in self.measures if set(m.filter) == {"series"}
+                   for v in m.filter["series"]}
+        extra = [Measure.model_construct(
+            id=f"{_PREFIX[h.dataset]}.{h.series}", title=h.label, priority="", role="series",
+            national_metric=None, description=f"Held in the store; not a curated measure ({h.dataset}).",
+            dataset=h.dataset, filter={"series": [h.series]}, unit=h.unit if h.unit in UNITS else "score",
+            aggregation=None, grain=None, noun=None, aliases=[], rate_per=None, phrase=None, direction="neutral",
+            baseline=None, target=None, source_text=_SOURCE[h.dataset], caveats=[])
+            for h in held if h.dataset in _PREFIX and (h.dataset, h.series) not in curated]
+        if not extra:
+            return self
+        return self.model_copy(update={"measures": [*self.measures, *extra]})
+
+
+@dataclass(frozen=True)
+class HeldSeries:
+    """A series the store holds (``Store.series_held``): what the file calls it and its unit."""
+
+    dataset: str
+    series: str
+    label: str
+    unit: str
+
+
+_PREFIX = {"ons_pfa_tables": "ons", "local_series": "local"}
+_SOURCE = {"ons_pfa_tables": "ONS Police Force Area data tables, Table P1", "local_series": "Local series file"}
+
 
 def default_catalogue_text() -> str:
     return resources.files("scorecard.catalogue").joinpath("measures.yaml").read_text("utf-8")
