@@ -456,7 +456,8 @@ def _print_table(rs: list[Any], label: str) -> None:
         rate = (fmt.figure(r.population_rate, f"rate_per_{r.measure.rate_base}").text
                 if r.population_rate is not None else fmt.MISSING)
         _add_row(table, r.measure.title, area_name, fmt.figure(current, unit).text,
-                 fmt.figure(f["baseline"].value, unit).text, fmt.change(current, f["baseline"].value, unit).text,
+                 fmt.compared(f["baseline"].value, unit, f["baseline"].scaled_to_months).text,
+                 fmt.change(current, f["baseline"].value, unit).text,
                  fmt.change(current, f["previous"].value, unit).text,
                  fmt.change(current, f["same_period_last_year"].value, unit).text, rate, status)
     wide = _wide()

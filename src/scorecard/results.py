@@ -250,11 +250,12 @@ def _one_grain(measure: Measure, points: list[SeriesPoint]) -> list[SeriesPoint]
 def _scale_baseline(measure: Measure, baseline: Figure, current: Period) -> Figure:
     """Put a twelve-month baseline on the current period's footing.
 
-    A quarter compared with a whole baseline year would always look like a 75% fall.  For
-    counts the baseline is averaged to the current period's length (a quarter is compared
-    with a quarter of the baseline year); percentages need no adjustment.
+    A quarter compared with a whole baseline year would always look like a 75% fall.  A
+    figure that is summed over time (a count, money) has its baseline averaged to the current
+    period's length (a quarter is compared with a quarter of the baseline year); a ratio, a
+    mean or a stock needs no adjustment.
     """
-    if measure.unit != "count" or baseline.value is None or baseline.period.n_months == current.n_months:
+    if measure.combine != "sum" or baseline.value is None or baseline.period.n_months == current.n_months:
         return baseline
     factor = current.n_months / baseline.period.n_months
     return replace(baseline, value=baseline.value * factor, scaled_to_months=current.n_months)

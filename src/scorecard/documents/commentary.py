@@ -98,7 +98,8 @@ def _value(result: Result, field: str) -> str | None:
     current = figures["current"].value
     texts: dict[str, Callable[[], str | None]] = {
         "value": lambda: fmt.figure(current, m.unit).text if current is not None else None,
-        "baseline": lambda: _or_none(fmt.figure(figures["baseline"].value, m.unit)),
+        "baseline": lambda: _or_none(fmt.compared(figures["baseline"].value, m.unit,
+                                                  figures["baseline"].scaled_to_months)),
         "year_before": lambda: _or_none(fmt.figure(figures["same_period_last_year"].value, m.unit)),
         "previous": lambda: _or_none(fmt.figure(figures["previous"].value, m.unit)),
         "change": lambda: _or_none(fmt.change(current, figures["baseline"].value, m.unit)),

@@ -108,6 +108,13 @@ def average_count(value: float | None, months: int, unit_id: str = "count", ref:
     return Cell(value, f"{'' if exact else 'about '}{shown} {per}", unit_id, ref)
 
 
+def compared(value: float | None, unit_id: str, averaged_to: int | None, ref: str | None = None) -> Cell:
+    """A figure compared with (a baseline): "about 4 a quarter" when the baseline year was averaged
+    to a shorter window (``results.Figure.scaled_to_months``), else the figure itself.  Every place
+    that shows a baseline shows it this way, so "4" never stands beside a change worked out from 3.75."""
+    return average_count(value, averaged_to, unit_id, ref) if averaged_to else figure(value, unit_id, ref)
+
+
 def change(value: float | None, base: float | None, unit_id: str, ref: str | None = None) -> Cell:
     """The change from ``base`` to ``value``: a % change ("+1.9%", "−34%") or, for a
     percentage, points ("+3.0 pts"); "–" when either figure is missing, "new" from zero."""
@@ -165,6 +172,7 @@ def count_of(n: int, singular: str, plural: str) -> str:
 
 
 __all__ = ["MINUS", "MISSING", "SMALL_PERCENT_PLACES", "WHOLE_PERCENT_FROM", "Cell", "average_count", "change",
+           "compared",
            "count_of", "figure", "number_text", "percent_places", "period", "signed_number", "signed_percent",
            "text"]
 

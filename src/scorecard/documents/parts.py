@@ -232,7 +232,7 @@ def _compared_text(m: Measure, c: Comparison, value: float | None, period: Perio
     what = _COMPARISON_WORDS[c]
     if value is None:
         return fmt.Cell(None, f"{fmt.MISSING} ({what}, {period.label}: not held)", m.unit)
-    figure = fmt.average_count(value, averaged, m.unit) if averaged and c == "baseline" else fmt.figure(value, m.unit)
+    figure = fmt.compared(value, m.unit, averaged if c == "baseline" else None)
     return fmt.Cell(value, f"{figure.text} ({what}, {period.label})", m.unit, f"{m.id}.{c}")
 
 
@@ -378,7 +378,8 @@ def scorecard(inputs: DocumentInputs) -> Table:
         trend = tuple(p.value for p in r.series[-12:]) if r else ()
         rows.append(Row(
             (fmt.text(m.title), fmt.period(r.current.period if r else None),
-             fmt.figure(value, m.unit, f"{m.id}.value"), fmt.figure(base, m.unit, f"{m.id}.baseline"),
+             fmt.figure(value, m.unit, f"{m.id}.value"),
+             fmt.compared(base, m.unit, r.baseline.scaled_to_months if r else None, f"{m.id}.baseline"),
              fmt.change(value, base, m.unit, f"{m.id}.change_baseline"),
              fmt.figure(target, m.unit, f"{m.id}.target") if target is not None else fmt.text("–"),
              fmt.text(fmt.STATUS_WORDS[status]),
@@ -416,7 +417,8 @@ def figure_records(inputs: DocumentInputs) -> tuple[FigureRecord, ...]:
             for c in COMPARISON_ORDER:
                 fig = r.figures[_ROLE[c]]
                 out.append(FigureRecord(m.id, m.title, p.id, c, fig.period.label, fig.period.first.iso(),
-                                        fig.period.last.iso(), fmt.figure(fig.value, m.unit, f"{m.id}.{c}"),
+                                        fig.period.last.iso(),
+                                        fmt.compared(fig.value, m.unit, fig.scaled_to_months, f"{m.id}.{c}"),
                                         fmt.change(cur.value, fig.value, m.unit, f"{m.id}.change_{c}"),
                                         fig.status, m.source_text, fig.load_ids, stale))
     return tuple(out)

@@ -62,12 +62,14 @@ def scorecard_rows(doc: Document) -> list[dict[str, Any]]:
     tables = [b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.kind == "scorecard"]
     rows: list[dict[str, Any]] = []
     for table in tables:
+        keys = [column.heading.lower().replace(" ", "_") for column in table.columns]
+        # A column carries its values when any of its cells is a figure, in every row alike.
+        valued = {k for row in table.rows for k, cell in zip(keys, row.cells, strict=True) if cell.unit != "text"}
         for row in table.rows:
             record: dict[str, Any] = {"area": doc.area_name, "force_id": doc.force_id}
-            for column, cell in zip(table.columns, row.cells, strict=True):
-                key = column.heading.lower().replace(" ", "_")
+            for key, cell in zip(keys, row.cells, strict=True):
                 record[key] = cell.text
-                if cell.unit != "text":
+                if key in valued:
                     record[f"{key}_value"] = cell.value
             rows.append(record)
     return rows
