@@ -28,8 +28,12 @@ PRINT_CSS = f"""
   @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-family: {_FONT}; font-size: 7.5pt;
                    color: #505a5f; }}
 }}
+@page portrait {{ size: A4; }}
 @page landscape {{ size: A4 landscape; }}
-.app-appendix--landscape {{ page: landscape; }}
+/* WeasyPrint keeps using a named page after the element that asked for it ends, so everything
+   but the scorecard appendix asks for a portrait page: what follows the appendix is portrait again. */
+main > *, .govuk-main-wrapper > * {{ page: portrait; }}
+main > .app-appendix--landscape {{ page: landscape; }}
 h1 {{ string-set: doc-title content(text); }}
 .app-draft-string {{ string-set: draft content(text); }}
 html, body {{ background: #fff !important; }}
