@@ -159,9 +159,11 @@ def comparison_periods(period: Period, baseline: Period) -> dict[Role, Period]:
 
 
 def _register_periods(con: duckdb.DuckDBPyConnection, periods: dict[Role, Period]) -> None:
-    con.execute("CREATE OR REPLACE TEMP TABLE _periods (role VARCHAR, first DATE, last DATE, n_months INTEGER)")
-    con.executemany("INSERT INTO _periods VALUES (?, ?, ?, ?)",
-                    [[r, p.first.first_day(), p.last.first_day(), p.n_months] for r, p in periods.items()])
+    """The periods a measure is asked for, as the temporary table ``_periods`` (one statement)."""
+    rows = ", ".join("(?, ?::DATE, ?::DATE, ?::INTEGER)" for _ in periods)
+    params = [x for r, p in periods.items() for x in (r, p.first.first_day(), p.last.first_day(), p.n_months)]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _periods AS "
+                f"SELECT * FROM (VALUES {rows}) t(role, first, last, n_months)", params)
 
 
 def _filter_sql(measure: Measure, alias: str) -> tuple[str, list[Any]]:
