@@ -255,7 +255,8 @@ def test_golden_check_cases(force: str, period: str, text: str, expected: str, s
 def test_golden_cases_say_truly_where_their_figures_come_from(
         force: str, period: str, text: str, expected: str, source: str,
         results_for: Callable[[str, str], dict[str, Result]]) -> None:
-    claims = re.findall(r"\b([a-z][a-z0-9_]*\.[a-z_]+)=(\S+)", source)
+    claims = [(ref, quoted or plain) for ref, quoted, plain in
+              re.findall(r'\b([a-z][a-z0-9_]*\.[a-z_]+)=(?:"([^"]+)"|(\S+))', source)]
     assert claims, f"the case names no figure it rests on: {source!r}"
     for reference, value in claims:
         resolved, _ = commentary.resolve("{" + reference + "}", results_for(force, period), file="case.md")

@@ -143,25 +143,35 @@ def resolve(text: str, results: dict[str, Result], *, file: str) -> tuple[str, t
     return "\n".join(lines), tuple(used)
 
 
+def _files_for(directory: Path | None, force_id: str, sp: StatementPeriod,
+               catalogue: Catalogue) -> Iterator[tuple[str, Voice, Path]]:
+    """(priority id, voice, file) of every commentary file for a force and period."""
+    for p in catalogue.priorities:
+        for voice in VOICE_FILES:
+            path = find_file(directory, force_id, sp, p.id, voice)
+            if path is not None:
+                yield p.id, voice, path
+
+
+def _results(figures: StatementFigures) -> dict[str, Result]:
+    return {mid: mf.result for mid, mf in figures.by_measure.items() if mf.result is not None}
+
+
 def check_all(directory: Path, force_id: str, sp: StatementPeriod, catalogue: Catalogue,
               figures: StatementFigures) -> tuple[list[Path], list[str]]:
     """``scorecard check``: the commentary files for a force and period, and every problem in
     them — a reference that cannot be filled in, a typed number that matches no figure."""
-    results = {mid: mf.result for mid, mf in figures.by_measure.items() if mf.result is not None}
+    results = _results(figures)
     files: list[Path] = []
     problems: list[str] = []
-    for p in catalogue.priorities:
-        for voice in VOICE_FILES:
-            path = find_file(directory, force_id, sp, p.id, voice)
-            if path is None:
-                continue
-            files.append(path)
-            text = read_text(path)
-            try:
-                resolve(text, results, file=str(path))
-            except InputError as exc:
-                problems.append(str(exc))
-            problems.extend(check_numbers(text, results, file=str(path)))
+    for _, _, path in _files_for(directory, force_id, sp, catalogue):
+        files.append(path)
+        text = read_text(path)
+        try:
+            resolve(text, results, file=str(path))
+        except InputError as exc:
+            problems.append(str(exc))
+        problems.extend(check_numbers(text, results, file=str(path)))
     return files, problems
 
 
@@ -169,19 +179,15 @@ def read_for(directory: Path | None, force_id: str, sp: StatementPeriod, catalog
              figures: StatementFigures) -> tuple[dict[tuple[str, Voice], Commentary], tuple[str, ...]]:
     """Every commentary file for a force and period, references filled in, and the flags: typed
     numbers that match no figure (``check_numbers``)."""
-    results = {mid: mf.result for mid, mf in figures.by_measure.items() if mf.result is not None}
+    results = _results(figures)
     blocks: dict[tuple[str, Voice], Commentary] = {}
     flags: list[str] = []
-    for p in catalogue.priorities:
-        for voice in VOICE_FILES:
-            path = find_file(directory, force_id, sp, p.id, voice)
-            if path is None:
-                continue
-            text = read_text(path)
-            flags.extend(check_numbers(text, results, file=str(path)))
-            resolved, used = resolve(text, results, file=str(path))
-            shown = str(path.relative_to(directory)) if directory is not None else path.name
-            blocks[(p.id, voice)] = Commentary(voice, VOICE_HEADINGS[voice], resolved, shown, used, written=text)
+    for priority_id, voice, path in _files_for(directory, force_id, sp, catalogue):
+        text = read_text(path)
+        flags.extend(check_numbers(text, results, file=str(path)))
+        resolved, used = resolve(text, results, file=str(path))
+        shown = str(path.relative_to(directory)) if directory is not None else path.name
+        blocks[(priority_id, voice)] = Commentary(voice, VOICE_HEADINGS[voice], resolved, shown, used, written=text)
     return blocks, tuple(flags)
 
 
