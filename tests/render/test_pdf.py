@@ -199,7 +199,7 @@ def keep_pngs(printed: Printed, folder: Path) -> list[Path]:
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         for png in pngs:
-            shutil.copyfile(png, Path(keep) / f"{printed.doc.kind}-{png.name}")
+            shutil.copyfile(png, Path(keep) / png.name)
     return pngs
 
 

@@ -11,7 +11,10 @@ folder as it is, or hand it to WeasyPrint (``base_url=out_dir``) for the PDF.
   one, so the page uses the stylesheet's fallback (Arial); for the same reason there is no crown.
 * No JavaScript: charts are SVG from :mod:`.charts`, the one chart implementation.
 * On a phone (≤ 640 px) each table row becomes a card whose cells are labelled by their
-  column, so no number is cut and the page never pans sideways.
+  column, so no number is cut and the page never pans sideways; the scorecard, ten columns
+  wide, is cards below the full page width (1020 px).  A row continuing the one above (its
+  first cell empty) repeats that row's header for screen readers only.  Prose keeps to a
+  readable line length; tables and charts use the page's width.
 * Text from people — commentary, reasons — is escaped by Jinja's autoescape; commentary
   Markdown is rendered by markdown-it-py with raw HTML off, unsafe link schemes refused and
   images reduced to their alt text.

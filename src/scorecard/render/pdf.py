@@ -2,9 +2,12 @@
 
 The PDF is the web page on paper, so the two cannot disagree: ``html.render_html`` draws the
 model once and WeasyPrint lays it out with a print stylesheet of our own: A4, a running title
-and "Page n of N", a draft marking at the top and foot of every page while the document is not
-approved, the scorecard appendix on landscape pages, tables that repeat their header and do
-not split a row, headings kept with what follows, screen-only parts hidden.
+and "Page n of N" at the foot of every page, a draft marking at the top of every page while it is not
+approved, the scorecard appendix on landscape pages and everything else on portrait ones,
+tables that repeat their header and do not split a row (nor a measure's rows, in
+``app.css``), headings kept with what follows, screen-only parts hidden.  tests/render/test_pdf.py
+reads the printed pages back: page count, the marking on every page, every word inside the
+margins, every figure in the text.
 
 WeasyPrint fetches only local files under the output folder (where ``html.render_html`` copies
 the assets) or the package, and ``data:`` URLs: nothing from the network.
