@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -712,10 +713,13 @@ def report(
         for p in published:
             for path in p.paths:
                 _say(str(path))
-            if not p.document.approved:
-                _note(f"{p.document.area_name}: {p.document.status_text}")
+        drafts = [p.document for p in published if not p.document.approved]
         if everyone:
             _say(str(out_dir / "index.html"))
+            for text, count in Counter(d.status_text for d in drafts).items():
+                _note(f"{count} of {len(published)} documents: {text}")
+        for d in drafts if not everyone else []:
+            _note(f"{d.area_name}: {d.status_text}")
 
     _run(work, store=store)
 

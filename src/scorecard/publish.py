@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -30,7 +31,7 @@ from scorecard.documents.model import Document
 from scorecard.documents.parts import DocumentInputs
 from scorecard.figures import StatementFigures, statement_figures
 from scorecard.periods import Period, parse
-from scorecard.render.write import base_name, write_document
+from scorecard.render.write import PdfPrinter, base_name, write_document
 from scorecard.store import Store
 from scorecard.windows import StatementPeriod
 
@@ -81,18 +82,21 @@ def build(catalogue: Catalogue, force_id: str, sp: StatementPeriod, figures: Sta
 def publish(store: Store, catalogue: Catalogue, force_ids: list[str], period: str, config: DocumentConfig,
             formats: list[str], out_dir: Path, *, index: bool = False) -> list[Published]:
     """Build and write each force's document; with ``index``, one folder a force and an index page."""
-    sp, figures = gather(store, catalogue, force_ids, period, config)
-    generated_at = datetime.now().replace(microsecond=0).isoformat()
-    jobs = [_Job(catalogue, f, sp, figures[f], config, generated_at, formats, out_dir / f if index else out_dir)
-            for f in force_ids]
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1:
-        # Rendering is CPU-bound and WeasyPrint holds the GIL: one document a core, in forked
-        # processes that already hold the figures (computed once, above, for every force).
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            out = list(pool.map(_publish_one, jobs))
-    else:
-        out = [_publish_one(job) for job in jobs]
+    workers = min(len(force_ids), os.cpu_count() or 1)
+    # One document: its PDF printer starts now, loading WeasyPrint while the figures are queried.
+    with ExitStack() as stack:
+        printer = stack.enter_context(PdfPrinter()) if workers == 1 and PdfPrinter.worthwhile(formats) else None
+        sp, figures = gather(store, catalogue, force_ids, period, config)
+        generated_at = datetime.now().replace(microsecond=0).isoformat()
+        jobs = [_Job(catalogue, f, sp, figures[f], config, generated_at, formats, out_dir / f if index else out_dir)
+                for f in force_ids]
+        if workers > 1:
+            # Rendering is CPU-bound and WeasyPrint holds the GIL: one document a core, in forked
+            # processes that already hold the figures (computed once, above, for every force).
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                out = list(pool.map(_publish_one, jobs))
+        else:
+            out = [_publish_one(job, printer) for job in jobs]
     if index:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "index.html").write_text(index_page(out, sp, formats), "utf-8")
@@ -111,10 +115,9 @@ class _Job:
     folder: Path
 
 
-def _publish_one(job: _Job) -> Published:
+def _publish_one(job: _Job, printer: PdfPrinter | None = None) -> Published:
     doc = build(job.catalogue, job.force_id, job.period, job.figures, job.config, generated_at=job.generated_at)
-    alone = (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None
-    return Published(job.force_id, doc, tuple(write_document(doc, job.formats, job.folder, parallel=alone)))
+    return Published(job.force_id, doc, tuple(write_document(doc, job.formats, job.folder, printer=printer)))
 
 
 def index_page(published: list[Published], sp: StatementPeriod, formats: list[str]) -> str:

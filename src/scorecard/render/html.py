@@ -84,6 +84,27 @@ def copy_assets(out_dir: Path) -> str | None:
         warnings.warn("GOV.UK Frontend is not installed (run `npm ci` or scripts/setup); the HTML page "
                       "falls back to minimal inline styles", stacklevel=3)
         return None
+    text, images = _stylesheet(package)
+    assets = out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for name in images:
+        target = assets / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(package / "dist" / "govuk" / "assets" / name, target)
+    target = out_dir / STYLESHEET
+    if not target.is_file() or target.read_text("utf-8") != text:
+        target.write_text(text, "utf-8")
+    return STYLESHEET
+
+
+def govuk_stylesheet() -> str | None:
+    """The stylesheet ``copy_assets`` writes (None: GOV.UK Frontend is not installed)."""
+    package = find_govuk_frontend()
+    return _stylesheet(package)[0] if package is not None else None
+
+
+def _stylesheet(package: Path) -> tuple[str, list[str]]:
+    """GOV.UK Frontend's stylesheet as the page links it, and the images it refers to."""
     dist = package / "dist" / "govuk"
     try:
         version = str(json.loads((package / "package.json").read_text("utf-8")).get("version", "?"))
@@ -92,25 +113,15 @@ def copy_assets(out_dir: Path) -> str | None:
     css = (package / _CSS_IN_PACKAGE).read_text("utf-8")
     css = _FONT_FACE.sub("", css).replace("GDS Transport,", "")
     css = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", css)
-    assets = out_dir / "assets"
-    assets.mkdir(parents=True, exist_ok=True)
-    for match in sorted(set(_ASSET_URL.findall(css))):
-        source = dist / "assets" / match[1]
-        if match[1] not in _GOVUK_ONLY and source.is_file():
-            target = assets / match[1]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+    images = [m[1] for m in sorted(set(_ASSET_URL.findall(css)))
+              if m[1] not in _GOVUK_ONLY and (dist / "assets" / m[1]).is_file()]
     css = _ASSET_URL.sub(r"url(\1\2\1)", css)
     header = (f"/* GOV.UK Frontend {version} (https://github.com/alphagov/govuk-frontend), MIT licence, "
               "(c) Crown copyright. Copied by Policing Scorecard with the GDS Transport font-face rules "
               "removed: that typeface is for services on GOV.UK only. */\n")
     css = css.lstrip("\ufeff")
     charset = '@charset "UTF-8";'
-    text = charset + "\n" + header + css.removeprefix(charset)
-    target = out_dir / STYLESHEET
-    if not target.is_file() or target.read_text("utf-8") != text:
-        target.write_text(text, "utf-8")
-    return STYLESHEET
+    return charset + "\n" + header + css.removeprefix(charset), images
 
 
 # --------------------------------------------------------------------------- commentary

@@ -10,15 +10,21 @@ reads the printed pages back: page count, the marking on every page, every word 
 margins, every figure in the text.
 
 WeasyPrint fetches only local files under the output folder (where ``html.render_html`` copies
-the assets) or the package, and ``data:`` URLs: nothing from the network.
+the assets) or the package, and ``data:`` URLs: nothing from the network.  The GOV.UK
+stylesheet is handed over holding only the rules that can match the page
+(``render.used_css``): the printed page is the same, a quarter of a second sooner.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from scorecard.render.html import STYLESHEET, govuk_stylesheet
+from scorecard.render.used_css import UsedRules
 
 _FONT = 'Arial, "Liberation Sans", Helvetica, sans-serif'
 
@@ -61,11 +67,26 @@ a, a:visited {{ color: inherit; text-decoration: none; }}
 """
 
 
-def _url_fetcher(roots: tuple[Path, ...]) -> Any:
-    from weasyprint.urls import URLFetcher
+@functools.lru_cache(maxsize=2)
+def _used_rules(css: str) -> UsedRules:
+    return UsedRules(css)
+
+
+def prepare() -> None:
+    """Load WeasyPrint and read the GOV.UK stylesheet now, before a page is ready to print."""
+    import weasyprint  # noqa: F401
+
+    css = govuk_stylesheet()
+    if css is not None:
+        _used_rules(css)
+
+
+def _url_fetcher(roots: tuple[Path, ...], html_text: str = "", stylesheet: Path | None = None) -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
-        """Only ``data:`` URLs and files under ``roots``."""
+        """Only ``data:`` URLs and files under ``roots``; ``stylesheet`` with only the rules
+        that can match ``html_text``."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
@@ -73,6 +94,9 @@ def _url_fetcher(roots: tuple[Path, ...]) -> Any:
                 target = Path(unquote(parts.path)).resolve()
                 if not any(target.is_relative_to(root) for root in roots):
                     raise ValueError(f"not fetched (outside the document's folder): {url}")
+                if stylesheet is not None and target == stylesheet and target.is_file():
+                    used = _used_rules(target.read_text("utf-8")).for_page(html_text)
+                    return URLFetcherResponse(url, used, {"Content-Type": "text/css; charset=utf-8"})
             return super().fetch(url, headers)
 
     return LocalFetcher(allowed_protocols=("file", "data"), timeout=5)
@@ -85,5 +109,6 @@ def write_pdf(html_text: str, path: Path, base_dir: Path) -> None:
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     base = base_dir.resolve()
     package = Path(__file__).resolve().parents[1]
-    document = HTML(string=html_text, base_url=base.as_uri() + "/", url_fetcher=_url_fetcher((base, package)))
+    fetcher = _url_fetcher((base, package), html_text, (base / STYLESHEET).resolve())
+    document = HTML(string=html_text, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     document.write_pdf(str(path), stylesheets=[CSS(string=PRINT_CSS)], pdf_tags=True)
