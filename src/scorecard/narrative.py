@@ -62,6 +62,7 @@ __all__ = [
     "judgement",
     "judgement_sentence",
     "lookup_noun",
+    "lower_first",
     "measure_subject",
     "percent_phrase",
     "percent_places",
@@ -613,12 +614,14 @@ def _is_whole(value: float) -> bool:
 
 
 def _figure_clause(
-    subject: str | Noun | MeasureName, value: float, period: Period, unit: Unit, form: Form, style: NarrativeStyle
+    subject: str | Noun | MeasureName, value: float, period: Period, unit: Unit, form: Form, style: NarrativeStyle,
+    *, when: str | None = None,
 ) -> str:
-    """The opening clause that states the figure for ``period``, without a full stop."""
-    when = period_phrase(period)
+    """The opening clause that states the figure for ``period`` (or ``when``: "in the same
+    period"), without a full stop."""
+    when = when or period_phrase(period)
     if isinstance(subject, MeasureName):
-        lead = "The figure for " + _lower_first(subject.text) if _unit(unit).whole else _cap(subject.text)
+        lead = "The figure for " + lower_first(subject.text) if _unit(unit).whole else _cap(subject.text)
         return f"{lead} was {_value_text(value, unit, style)} {when}"
     if not _unit(unit).whole:
         name = subject.plural if isinstance(subject, Noun) else subject
@@ -640,7 +643,7 @@ def _figure_clause(
     return f"A total of {figure} {word} {verb} recorded {when}"
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     """Lower-case a title's first letter, unless it starts a proper name ("Action Fraud")."""
     words = text.split()
     if len(words) > 1 and words[1][:1].isupper():
@@ -652,7 +655,7 @@ def _lower_first(text: str) -> str:
 
 def _missing_subject(subject: str | Noun | MeasureName, unit: Unit) -> str:
     if isinstance(subject, MeasureName):
-        return _lower_first(subject.text)
+        return lower_first(subject.text)
     if _unit(unit).whole:
         return lookup_noun(subject).plural
     return subject.plural if isinstance(subject, Noun) else subject
@@ -875,12 +878,20 @@ def _against_phrase(value: float, a: Against, unit: Unit, style: NarrativeStyle)
     """ "a 15% reduction on the national baseline (the year ending June 2019: 52)"."""
     assert a.value is not None
     if a.averaged_to:
-        other = f"an average of {fmt.average_count(a.value, a.averaged_to, _unit(unit).id).text}"
+        other = f"{fmt.average_count(a.value, a.averaged_to, _unit(unit).id).text} on average"
     else:
         other = _value_text(a.value, unit, style)
     words = change_phrase(value, a.value, unit=unit, style=style)
+    if a.kind == "previous_quarter" and _one_month(a.period):
+        # A month's figure against the month a quarter before it (seed 004: "February recorded
+        # 2,836 ... November 2,738"): "the previous quarter" would misname a single month.
+        return f"{words} on {_strip_the(_period_name(a.period))} ({other}, three months earlier)"
     name = _against_name(a)
     return f"{words} on {name[:-1]}: {other})"
+
+
+def _one_month(period: Period) -> bool:
+    return isinstance(period, MonthPeriod) or (isinstance(period, MonthRange) and period.n_months == 1)
 
 
 def statement_sentence(
@@ -900,9 +911,9 @@ def statement_sentence(
     "There were 7,500 drug offences in the year ending March 2024, a 6.2% reduction on the year
     before (the year ending March 2023: 7,993) and a 44% increase on the national baseline (the
     year ending June 2019: 5,205)."  ``source`` names where the figure comes from when a priority
-    quotes two sources for the same thing: "In Home Office police recorded crime there were …".  ``phrase`` is
-    the catalogue's wording for the figure, with ``{value}`` and ``{period}`` ("{value} of 999
-    calls were answered within 10 seconds {period}").  Comparisons whose figure is not held are
+    quotes two sources for the same thing: "According to force homicide records, there were …".  ``phrase`` is
+    the catalogue's wording for the figure, with ``{value}`` and ``{period}`` ("{value} of calls
+    to 999 were answered within 10 seconds {period}").  Comparisons whose figure is not held are
     left out, and said to be.
     """
     when = period_phrase(period)
@@ -912,9 +923,8 @@ def statement_sentence(
         clause = _cap(phrase.format(value=_value_text(value, unit, style), period=when))
     else:
         clause = _figure_clause(subject, value, period, unit, "there_were", style)
-    if source:  # "In Home Office police recorded crime there were 5 homicides …"
-        clause = f"In {source} {clause[:1].lower()}{clause[1:]}" if not clause[:1].isdigit() else \
-            f"In {source}, {clause}"
+    if source:  # "According to Home Office police recorded crime, there were 5 homicides …"
+        clause = f"According to {_source_in_sentence(source)}, {lower_first(clause)}"
     held = [a for a in against if a.value is not None]
     missing = [a for a in against if a.value is None]
     parts = [_against_phrase(value, a, unit, style) for a in held]
@@ -936,11 +946,20 @@ def also_sentence(
     source: str,
     style: NarrativeStyle = DEFAULT_STYLE,
 ) -> str:
-    """The second source for the same thing, said as such: "Force homicide records give 43
-    homicides for the same period." (or for its own period, named)."""
+    """The second source for the same thing, said as such: "According to Home Office police
+    recorded crime, there were 44 homicides in the same period." (or in its own period, named)."""
+    named = _source_in_sentence(source)
     if value is None:
-        return f"{_cap(source)} hold no figure {period_phrase(period)}."
-    text = _value_text(value, unit, style)
-    what = subject.form(value) if isinstance(subject, Noun) and _unit(unit).whole else ""
-    when = "for the same period" if lead_period == period else period_phrase(period)
-    return f"{_cap(source)} give {text}{' ' + what if what else ''} {when}."
+        return f"According to {named}, no figure is held {period_phrase(period)}."
+    when = "in the same period" if lead_period == period else None
+    clause = _figure_clause(subject, value, period, unit, "there_were", style, when=when)
+    return f"According to {named}, {lower_first(clause)}."
+
+
+def _source_in_sentence(source: str) -> str:
+    """A source's name inside a sentence: "Force homicide records" → "force homicide records",
+    while a name that is a proper noun keeps its capitals ("Home Office …", "NHS …")."""
+    words = source.split()
+    if len(words) > 1 and words[0][1:].islower() and words[1][:1].islower():
+        return source[:1].lower() + source[1:]
+    return source

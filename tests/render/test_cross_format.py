@@ -735,7 +735,7 @@ def test_sentences_state_the_tables_figures(quarterly: Document) -> None:
 def test_an_averaged_baseline_is_shown_averaged_wherever_it_is_shown(quarterly: Document, workspace: Path) -> None:
     averaged = cell_by_ref(quarterly, "xf_knives_surrendered.baseline", "figures").text.split(" (")[0]
     assert averaged == "about 4 a quarter"
-    assert "an average of about 4 a quarter" in next(
+    assert "about 4 a quarter on average" in next(
         p.text for _, p in blocks(quarterly) if isinstance(p, Paragraph) and "xf_knives_surrendered.value" in p.refs)
     rec, _ = record(quarterly, "xf_knives_surrendered.baseline")
     quoted = next(text for _, c in blocks(quarterly) if isinstance(c, Commentary)

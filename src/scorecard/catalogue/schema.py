@@ -120,7 +120,7 @@ class Measure(_Strict):
     rate_per: int | None = Field(default=None, description="Population base a count's rate is published per: 1000, "
                                                            "100000 or 1000000 (none: no rate is shown).")
     phrase: str | None = Field(default=None, description="How a sentence states the figure, with {value} and "
-                                                         "{period}: '{value} of 999 calls were answered within 10 "
+                                                         "{period}: '{value} of calls to 999 were answered within 10 "
                                                          "seconds {period}'.")
     direction: Direction
     baseline: str | None = Field(default=None, description="Baseline period label; default: the catalogue's.")

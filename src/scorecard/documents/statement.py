@@ -72,7 +72,7 @@ def applicability(inputs: DocumentInputs, p: Priority) -> Paragraph:
     if entry is None:
         return Paragraph(DEFAULT_REASON)
     return Paragraph(f"{'Assessed as applicable' if entry.applicable else 'Assessed as not applicable'}: "
-                     f"{entry.reason}")
+                     f"{narrative.lower_first(entry.reason)}")
 
 
 def national_metrics(p: Priority) -> BulletList:
