@@ -7,6 +7,9 @@ numbers checked, a builder makes the document model (``documents.statement`` or
 the figures of all 43 forces come from the same queries (one per measure and window), and an
 index page links the documents.
 
+``publish_annual_report`` is the annual report's path: its configuration and chapters are read,
+its tables computed from typed inputs, and the same renderers write it.
+
 A document whose commentary quotes a number that matches no figure (``scorecard check``) can
 only be built as a draft, and lists those numbers in its draft marking.
 """
@@ -30,7 +33,7 @@ from scorecard.documents.config import DocumentConfig
 from scorecard.documents.model import Document
 from scorecard.documents.parts import DocumentInputs
 from scorecard.figures import StatementFigures, statement_figures
-from scorecard.periods import Period, parse
+from scorecard.periods import FinancialYear, Period, parse
 from scorecard.render.write import PdfPrinter, base_name, write_document
 from scorecard.store import Store
 from scorecard.windows import StatementPeriod
@@ -120,6 +123,23 @@ def _publish_one(job: _Job, printer: PdfPrinter | None = None) -> Published:
     return Published(job.force_id, doc, tuple(write_document(doc, job.formats, job.folder, printer=printer)))
 
 
+def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear, catalogue_version: str,
+                          formats: list[str], out_dir: Path) -> Published:
+    """``scorecard annual-report``: the configuration and chapters read, the tables computed, the
+    report built (``documents.annual_report``) and written in every format asked for."""
+    from scorecard.documents.annual_config import AnnualReportConfig
+    from scorecard.documents.annual_report import build_annual_report, read_chapters
+
+    with ExitStack() as stack:
+        printer = stack.enter_context(PdfPrinter()) if PdfPrinter.worthwhile(formats) else None
+        config = AnnualReportConfig.load(config_path, year)
+        doc = build_annual_report(config, read_chapters(config.chapters_dir), force_id=force_id,
+                                  area_name=force(force_id).name, year=year,
+                                  generated_at=datetime.now().replace(microsecond=0).isoformat(),
+                                  software_version=__version__, catalogue_version=catalogue_version)
+        return Published(force_id, doc, tuple(write_document(doc, formats, out_dir, printer=printer)))
+
+
 def index_page(published: list[Published], sp: StatementPeriod, formats: list[str]) -> str:
     """A page linking every force's document in every format written."""
     rows = []
@@ -141,5 +161,5 @@ def index_page(published: list[Published], sp: StatementPeriod, formats: list[st
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table></main></body></html>\n")
 
 
-__all__ = ["Published", "build", "gather", "index_page", "publish", "statement_period"]
+__all__ = ["Published", "build", "gather", "index_page", "publish", "publish_annual_report", "statement_period"]
 

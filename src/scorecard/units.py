@@ -49,6 +49,7 @@ class Unit:
     singular_suffix: str = ""  # " second", for exactly one
     per: int | None = None  # a rate's base: 100000 is "per 100,000 people"
     label: str = ""  # the unit in words, for table headers and notes
+    all_places: bool = False  # show every place even when the value is whole: £10.00 beside £11.67
 
     @property
     def additive(self) -> bool:
@@ -75,6 +76,7 @@ UNITS: dict[str, Unit] = {u.id: u for u in (
     Unit("count", "count", "sum", 0, label="number"),
     Unit("percentage", "percentage", "ratio", 1, suffix="%", label="%"),
     Unit("pounds", "money", "sum", 2, prefix="£", label="£"),
+    Unit("pounds_and_pence", "money", "sum", 2, prefix="£", label="£", all_places=True),
     Unit("seconds", "duration", "mean", 0, suffix=" seconds", singular_suffix=" second", label="seconds"),
     Unit("minutes", "duration", "mean", 1, suffix=" minutes", singular_suffix=" minute", label="minutes"),
     Unit("hours", "duration", "mean", 1, suffix=" hours", singular_suffix=" hour", label="hours"),

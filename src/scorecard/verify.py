@@ -13,7 +13,7 @@ in the commentary against today's figures.  Each difference names the figure.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from scorecard.documents.config import DocumentConfig, DocumentConfigFile
 from scorecard.documents.model import Commentary, Voice
 from scorecard.documents.parts import DocumentInputs
 from scorecard.errors import ConfigError
-from scorecard.periods import PeriodError, parse
+from scorecard.periods import FinancialYear, PeriodError, parse
 from scorecard.publish import gather
 from scorecard.render.data import FORMAT, document_json
 from scorecard.store import Store
@@ -78,9 +78,10 @@ class Difference:
     where: str  # "priority homicide, figure homicide.current (YE Mar 2024) value"
     published: object
     now: object
+    now_from: str = "store now gives"
 
     def __str__(self) -> str:
-        return f"{self.file}, {self.where}: published {self.published!r}, store now gives {self.now!r}"
+        return f"{self.file}, {self.where}: published {self.published!r}, {self.now_from} {self.now!r}"
 
 
 def read_published(path: Path) -> tuple[_Published, dict[str, Any]]:
@@ -131,6 +132,8 @@ def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
     from scorecard.documents import board_paper, statement
 
     published, data = read_published(path)
+    if published.kind == "annual_report":
+        return verify_annual_report(path)
     if published.catalogue_version != catalogue.version:
         raise ConfigError(path, f"the document used catalogue {published.catalogue_version}, this catalogue is "
                                 f"{catalogue.version}: pass the matching --catalogue")
@@ -163,6 +166,45 @@ def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
     diffs.extend(_compare_figures(name, data["figures"], now["figures"]))
     diffs.extend(_compare_sections(name, data["sections"], now["sections"]))
     return [d if d.file else Difference(name, d.where, d.published, d.now) for d in diffs]
+
+
+def verify_annual_report(path: Path) -> list[Difference]:
+    """An annual report's computed tables, worked out again from the configuration it was built
+    with (kept in report.json); the chapters are the office's text, published as written.  No
+    store is needed: the tables are computed from the configuration alone."""
+    from scorecard.documents.annual_config import PeelFile, Precept
+    from scorecard.documents.annual_report import peel_table, precept_table
+    from scorecard.precept import pounds
+
+    _, data = read_published(path)
+    settings = data.get("config") or {}
+    rebuilt = {}
+    try:
+        if settings.get("precept"):
+            amounts = sorted(((parse(label), pounds(amount))
+                              for label, amount in settings["precept"]["band_d"].items()),
+                             key=lambda pair: pair[0].first)
+            (before, d_before), (year, d_now) = amounts[-2:]
+            if not isinstance(before, FinancialYear) or not isinstance(year, FinancialYear):
+                raise ValueError("the Band D amounts are not for financial years")
+            rebuilt["precept"] = precept_table(Precept((before, d_before), (year, d_now),
+                                                       str(settings["precept"]["source"])))
+        if settings.get("peel"):
+            rebuilt["peel"] = peel_table(PeelFile.model_validate(settings["peel"]))
+    except (KeyError, TypeError, ValueError, PeriodError) as exc:
+        raise ConfigError(path, f"the annual report's configuration in report.json cannot be read: {exc}") from None
+    now = {tid: {"block": "Table", **asdict(t)} for tid, t in rebuilt.items()}
+    diffs: list[Difference] = []
+    found: set[str] = set()
+    for section in data.get("sections", []):
+        for i, block in enumerate(section.get("blocks", [])):
+            tid = block.get("id") if block.get("block") == "Table" else None
+            if tid in now:
+                found.add(tid)
+                diffs.extend(_compare_block(f"section {section.get('id')}, block {i + 1}", block, now[tid]))
+    diffs.extend(Difference("", f"table {tid}", "not published", "configured") for tid in now.keys() - found)
+    return [Difference(str(path), d.where, d.published, d.now, "worked out again from its configuration gives")
+            for d in diffs]
 
 
 def _same(a: object, b: object) -> bool:

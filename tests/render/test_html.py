@@ -28,8 +28,8 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -37,14 +37,13 @@ from typing import Any
 import pytest
 
 from scorecard.catalogue.schema import Catalogue
-from scorecard.documents.config import DocumentConfig
+from scorecard.documents.annual_config import AnnualReportConfig
+from scorecard.documents.annual_report import build_annual_report, read_chapters
 from scorecard.documents.model import Document, Status
-from scorecard.publish import build, gather
+from scorecard.periods import FinancialYear
 from scorecard.render.write import write_document
-from scorecard.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_CONFIG = ROOT / "demo" / "config"
 STATEMENT = ("west-midlands", "2024-25 Q1", "west-midlands-2024-25-q1-statement.yaml")
 BOARD_PAPER = ("west-midlands", "2021-22 Q4", "west-midlands-2022-05-board-paper.yaml")
 GOLDEN = ROOT / "tests" / "golden" / "render" / "statement-west-midlands.html.txt"
@@ -62,21 +61,7 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.is_file(),
 
 # --------------------------------------------------------------------------- the documents
 
-def demo_document(store_path: Path, catalogue: Catalogue, which: tuple[str, str, str],
-                  status: Status | None = None) -> Document:
-    """A document as `scorecard report` builds it from a demo configuration, with the store's
-    load times, the build time and the software version fixed so that the page is the same
-    on every run."""
-    force_id, period, config_file = which
-    config = DocumentConfig.load(DEMO_CONFIG / config_file, catalogue=catalogue)
-    if status is not None:
-        config = replace(config, status=status)
-    with Store.open(store_path, read_only=True) as store:
-        sp, figures = gather(store, catalogue, [force_id], period, config)
-    held = figures[force_id]
-    held = replace(held, sources=tuple({**s, "loaded_at": FIXED_TIME} for s in held.sources))
-    doc = build(catalogue, force_id, sp, held, config, generated_at=FIXED_TIME)
-    return replace(doc, software_version="test")
+Demo = Callable[..., Document]  # the demo_document fixture (tests/render/conftest.py)
 
 
 def written_page(doc: Document, folder: Path) -> Path:
@@ -86,16 +71,27 @@ def written_page(doc: Document, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def statement(real_store_path: Path, catalogue: Catalogue) -> Document:
+def statement(demo_document: Demo, real_store_path: Path, catalogue: Catalogue) -> Document:
     return demo_document(real_store_path, catalogue, STATEMENT)
 
 
 @pytest.fixture(scope="module")
-def pages(statement: Document, real_store_path: Path, catalogue: Catalogue,
+def pages(demo_document: Demo, statement: Document, real_store_path: Path, catalogue: Catalogue,
           tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     board_paper = demo_document(real_store_path, catalogue, BOARD_PAPER)
     return {"statement": written_page(statement, tmp_path_factory.mktemp("statement")),
-            "board-paper": written_page(board_paper, tmp_path_factory.mktemp("board-paper"))}
+            "board-paper": written_page(board_paper, tmp_path_factory.mktemp("board-paper")),
+            "annual-report": written_page(demo_annual_report(catalogue), tmp_path_factory.mktemp("annual-report"))}
+
+
+def demo_annual_report(catalogue: Catalogue) -> Document:
+    """The demo's West Midlands annual report 2023-24 (seed 003's shape), as `scorecard
+    annual-report` builds it: chapters, the precept table and the PEEL grades."""
+    year = FinancialYear(2023)
+    config = AnnualReportConfig.load(ROOT / "demo" / "annual" / "west-midlands-2023-24.yaml", year)
+    return build_annual_report(config, read_chapters(config.chapters_dir), force_id="west-midlands",
+                               area_name="West Midlands", year=year, generated_at=FIXED_TIME,
+                               software_version="test", catalogue_version=catalogue.version)
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +173,7 @@ RUN_AXE = """async () => {
 
 @needs_chromium
 @pytest.mark.parametrize("width", [DESK, TABLET, PHONE])
-@pytest.mark.parametrize("name", ["statement", "board-paper"])
+@pytest.mark.parametrize("name", ["statement", "board-paper", "annual-report"])
 def test_nothing_pans_sideways_and_no_figure_is_cut(browser: Any, pages: dict[str, Path], name: str, width: int,
                                                     tmp_path: Path) -> None:
     page = open_page(browser, pages[name], width)
@@ -194,7 +190,7 @@ def test_nothing_pans_sideways_and_no_figure_is_cut(browser: Any, pages: dict[st
 @needs_chromium
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is needed in node_modules (npm ci)")
 @pytest.mark.parametrize("width", [DESK, PHONE])
-@pytest.mark.parametrize("name", ["statement", "board-paper"])
+@pytest.mark.parametrize("name", ["statement", "board-paper", "annual-report"])
 def test_axe_finds_no_accessibility_violations(browser: Any, pages: dict[str, Path], name: str,
                                                width: int) -> None:
     page = open_page(browser, pages[name], width)
@@ -207,8 +203,8 @@ def test_axe_finds_no_accessibility_violations(browser: Any, pages: dict[str, Pa
 
 @needs_chromium
 @pytest.mark.parametrize("status", ["draft", "submitted"])
-def test_a_document_not_approved_says_so_at_the_top(browser: Any, real_store_path: Path, catalogue: Catalogue,
-                                                   tmp_path: Path, status: Status) -> None:
+def test_a_document_not_approved_says_so_at_the_top(demo_document: Demo, browser: Any, real_store_path: Path,
+                                                   catalogue: Catalogue, tmp_path: Path, status: Status) -> None:
     doc = demo_document(real_store_path, catalogue, STATEMENT, status)
     page = open_page(browser, written_page(doc, tmp_path), PHONE)
     try:
@@ -226,8 +222,8 @@ def test_a_document_not_approved_says_so_at_the_top(browser: Any, real_store_pat
 
 
 @needs_chromium
-def test_an_approved_document_has_no_draft_marking(browser: Any, real_store_path: Path, catalogue: Catalogue,
-                                                   tmp_path: Path) -> None:
+def test_an_approved_document_has_no_draft_marking(demo_document: Demo, browser: Any, real_store_path: Path,
+                                                   catalogue: Catalogue, tmp_path: Path) -> None:
     doc = demo_document(real_store_path, catalogue, STATEMENT, "approved")
     assert doc.approved
     page = open_page(browser, written_page(doc, tmp_path), PHONE)

@@ -26,24 +26,20 @@ import shutil
 import subprocess
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from scorecard.catalogue.schema import Catalogue
-from scorecard.documents.config import DocumentConfig
-from scorecard.documents.model import Chart, Document, Paragraph, Status, Table
-from scorecard.publish import build, gather
+from scorecard.documents.model import Chart, Document, Paragraph, Table
 from scorecard.render.write import write_document
-from scorecard.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_CONFIG = ROOT / "demo" / "config"
 STATEMENT = ("west-midlands", "2024-25 Q1", "west-midlands-2024-25-q1-statement.yaml")
 BOARD_PAPER = ("west-midlands", "2021-22 Q4", "west-midlands-2022-05-board-paper.yaml")
-FIXED_TIME = "2026-01-05T09:30:00"
 MM = 72 / 25.4  # PDF points in a millimetre
 A4 = (210 * MM, 297 * MM)
 # The page margins of render/pdf.py's PRINT_CSS (top, right, bottom, left), in points.
@@ -57,19 +53,7 @@ pytestmark = pytest.mark.skipif(any(shutil.which(t) is None for t in ("pdfinfo",
 
 # --------------------------------------------------------------------------- the documents
 
-def demo_document(store_path: Path, catalogue: Catalogue, which: tuple[str, str, str],
-                  status: Status | None = None) -> Document:
-    """A document as `scorecard report` builds it from a demo configuration, with the store's
-    load times, the build time and the software version fixed."""
-    force_id, period, config_file = which
-    config = DocumentConfig.load(DEMO_CONFIG / config_file, catalogue=catalogue)
-    if status is not None:
-        config = replace(config, status=status)
-    with Store.open(store_path, read_only=True) as store:
-        sp, figures = gather(store, catalogue, [force_id], period, config)
-    held = figures[force_id]
-    held = replace(held, sources=tuple({**s, "loaded_at": FIXED_TIME} for s in held.sources))
-    return replace(build(catalogue, force_id, sp, held, config, generated_at=FIXED_TIME), software_version="test")
+Demo = Callable[..., Document]  # the demo_document fixture (tests/render/conftest.py)
 
 
 @dataclass(frozen=True)
@@ -87,17 +71,20 @@ def printed(doc: Document, folder: Path) -> Printed:
 
 
 @pytest.fixture(scope="module")
-def statement(real_store_path: Path, catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> Printed:
+def statement(demo_document: Demo, real_store_path: Path, catalogue: Catalogue,
+              tmp_path_factory: pytest.TempPathFactory) -> Printed:
     return printed(demo_document(real_store_path, catalogue, STATEMENT), tmp_path_factory.mktemp("statement"))
 
 
 @pytest.fixture(scope="module")
-def board_paper(real_store_path: Path, catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> Printed:
+def board_paper(demo_document: Demo, real_store_path: Path, catalogue: Catalogue,
+                tmp_path_factory: pytest.TempPathFactory) -> Printed:
     return printed(demo_document(real_store_path, catalogue, BOARD_PAPER), tmp_path_factory.mktemp("board-paper"))
 
 
 @pytest.fixture(scope="module")
-def approved(real_store_path: Path, catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> Printed:
+def approved(demo_document: Demo, real_store_path: Path, catalogue: Catalogue,
+             tmp_path_factory: pytest.TempPathFactory) -> Printed:
     doc = demo_document(real_store_path, catalogue, STATEMENT, "approved")
     assert doc.approved
     return printed(doc, tmp_path_factory.mktemp("approved"))

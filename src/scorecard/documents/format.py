@@ -14,7 +14,8 @@ The rules, each in one function:
 * **A figure** is shown by its unit (``scorecard.units``): counts as whole numbers with UK
   thousands commas ("28,675"; a count is never shown with a fraction — an average of
   counts is shown as "about 13"), percentages to one decimal place without a trailing ".0"
-  ("73%", "75.5%"), money in pounds and pence ("£1,250.50", whole pounds "£5,000"), durations
+  ("73%", "75.5%"), money in pounds and pence ("£1,250.50", whole pounds "£5,000"; in a column
+  of pence, unit ``pounds_and_pence``, "£10.00"), durations
   with their word ("30 seconds"), rates with their base ("16.4 per million people").
 * **A change** of a count, money, a duration or a rate is a percentage change, shown to one
   decimal place below 10% and as a whole number from 10% ("+1.9%", "−12%"; ``percent_places``,
@@ -82,7 +83,7 @@ def number_text(value: float, unit: Unit) -> str:
         return f"{_trimmed(value, unit.places)}%"
     if unit.kind == "money":
         pounds = _round(value, 2)
-        return f"£{_grouped(pounds, 0 if pounds == int(pounds) else 2)}"
+        return f"£{_grouped(pounds, 2 if unit.all_places or pounds != int(pounds) else 0)}"
     if unit.kind == "rate":
         return f"{_trimmed(value, unit.places)} {rate_label(unit.per or 1000)}"
     if unit.kind == "duration":

@@ -1,7 +1,7 @@
 """The document model: what a published document says, as plain immutable data.
 
 Every document the scorecard publishes — the statutory statement, the board paper and its
-scorecard, later the annual report — is built into this one model, and every renderer (HTML,
+scorecard, the annual report — is built into this one model, and every renderer (HTML,
 Word, PDF, CSV/JSON) draws it without deciding anything.  Each number a reader sees is
 already text here, formatted once by ``scorecard.documents.format`` (a ``Cell`` keeps the
 unrounded value beside it), so the Word paper cannot say 34% where the web page says 33%.
@@ -23,8 +23,8 @@ from scorecard.documents.format import Cell
 
 Status = Literal["draft", "submitted", "approved"]
 STATUSES: tuple[Status, ...] = ("draft", "submitted", "approved")
-Voice = Literal["force", "pcc", "analyst"]
-DocumentKind = Literal["statement", "board_paper"]
+Voice = Literal["force", "pcc", "analyst", "office"]  # "office": an annual report's chapter text
+DocumentKind = Literal["statement", "board_paper", "annual_report"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class Table:
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = ()
     kind: Literal["figures", "scorecard", "plain"] = "plain"
+    id: str = ""  # a plain table's id ("precept"): its CSV is table-<id>.csv
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ class Document:
     flags: tuple[str, ...] = ()  # numbers `check` could not match: the document stays a draft
     figures: tuple[FigureRecord, ...] = ()  # every figure shown, for CSV/JSON and verify
     config: dict[str, object] = field(default_factory=dict)  # what it was built with, for verify
+    collection: str = "National Policing Priorities"  # what the page header names, above the title
 
     @property
     def approved(self) -> bool:

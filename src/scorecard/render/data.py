@@ -4,7 +4,8 @@
 value and its text, the sources, and the configuration it was built with — so ``scorecard
 verify`` can build it again and compare, and so nothing in it is a local path (a commentary
 file is named relative to its folder).  ``figures.csv`` has one row per figure and comparison,
-``scorecard.csv`` one per KPI, each with the value unrounded beside the text as shown.
+``scorecard.csv`` one per KPI, each with the value unrounded beside the text as shown, and
+``table-<id>.csv`` each named table (an annual report's precept table) with its source.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
@@ -60,18 +62,31 @@ def figure_rows(doc: Document) -> list[dict[str, Any]]:
 
 def scorecard_rows(doc: Document) -> list[dict[str, Any]]:
     tables = [b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.kind == "scorecard"]
+    return [record for table in tables for record in table_rows(doc, table)]
+
+
+def named_tables(doc: Document) -> list[Table]:
+    """The plain tables with an id (an annual report's precept table): each gets table-<id>.csv."""
+    return [b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.kind == "plain" and b.id]
+
+
+def table_rows(doc: Document, table: Table) -> list[dict[str, Any]]:
+    """A table's rows as CSV records: each cell's text as shown, and beside a figure's text its
+    unrounded value (a column carries values when any of its cells is a figure, in every row
+    alike); then the table's notes (its source), the same in every row."""
+    keys = [re.sub(r"[^a-z0-9]+", "_", column.heading.lower()).strip("_") for column in table.columns]
+    valued = {k for row in table.rows for k, cell in zip(keys, row.cells, strict=True) if cell.unit != "text"}
     rows: list[dict[str, Any]] = []
-    for table in tables:
-        keys = [column.heading.lower().replace(" ", "_") for column in table.columns]
-        # A column carries its values when any of its cells is a figure, in every row alike.
-        valued = {k for row in table.rows for k, cell in zip(keys, row.cells, strict=True) if cell.unit != "text"}
-        for row in table.rows:
-            record: dict[str, Any] = {"area": doc.area_name, "force_id": doc.force_id}
-            for key, cell in zip(keys, row.cells, strict=True):
-                record[key] = cell.text
-                if key in valued:
-                    record[f"{key}_value"] = cell.value
-            rows.append(record)
+    for row in table.rows:
+        record: dict[str, Any] = {"area": doc.area_name, "force_id": doc.force_id}
+        for key, cell in zip(keys, row.cells, strict=True):
+            record[key] = cell.text
+            if key in valued:
+                record[f"{key}_value"] = cell.value
+        if table.kind == "plain":
+            record["notes"] = " ".join(table.notes)
+            record["document_status"] = doc.status
+        rows.append(record)
     return rows
 
 

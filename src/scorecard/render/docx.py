@@ -422,7 +422,7 @@ class _Writer:
         props.title = _clean(m.title)
         props.subject = _clean(f"{m.title}, {m.subtitle}" if m.subtitle else m.title)
         props.author = props.last_modified_by = "Policing Scorecard"
-        props.keywords = "National Policing Priorities; Police and Crime Plan; scorecard"
+        props.keywords = f"{m.collection}; Police and Crime Plan; scorecard"
         props.category = m.kind.replace("_", " ")
         props.content_status = _clean(m.status_text)
         props.comments = _clean(f"Policing Scorecard {m.software_version}; catalogue {m.catalogue_version}")

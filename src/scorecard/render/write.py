@@ -72,7 +72,9 @@ def write_document(doc: Document, formats: list[str], out_dir: Path, *,
         path.write_text(data.document_json(doc) + "\n", "utf-8")
         written.append(path)
     if "csv" in formats:
-        for file, rows in (("figures.csv", data.figure_rows(doc)), ("scorecard.csv", data.scorecard_rows(doc))):
+        tables = [(f"table-{t.id}.csv", data.table_rows(doc, t)) for t in data.named_tables(doc)]
+        for file, rows in (("figures.csv", data.figure_rows(doc)), ("scorecard.csv", data.scorecard_rows(doc)),
+                           *tables):
             if rows:
                 path = out_dir / file
                 path.write_text(data.to_csv(rows), "utf-8")

@@ -1,0 +1,156 @@
+"""The PCC's annual report (seed 003's shape): the office's chapters, with tables from data.
+
+The office writes the report as Markdown chapters, one file each in the configuration's
+``chapters_dir``, read in file-name order (``01-foreword.md``, ``02-victims.md`` …).  A chapter
+opens with its heading (``# Victims and witnesses``) and places a computed table where a line
+holds only ``{table:precept}``.  The tables are built here from typed inputs, never typed by
+hand: the precept by council tax band from the Band D amounts (``scorecard.precept``) and the
+PEEL grades as configured.  Each table names its source and how it was worked out, and is
+formatted by ``documents.format`` like every figure, so the Word file, the PDF and
+``table-precept.csv`` print the same pence.
+
+A chapter's text is the office's and is kept as written; a line that refers to a table the
+report does not have, a configured table no chapter places, or a chapter without a heading is
+an error naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from scorecard.documents import format as fmt
+from scorecard.documents.annual_config import AnnualReportConfig, PeelFile, Precept
+from scorecard.documents.commentary import read_text
+from scorecard.documents.model import Block, Column, Commentary, Document, Note, Row, Section, Table
+from scorecard.errors import ConfigError
+from scorecard.periods import FinancialYear
+from scorecard.precept import WEEKS_IN_YEAR, precept_by_band
+
+LICENCE = "Contains public sector information licensed under the Open Government Licence v3.0."
+_PLACE = re.compile(r"^\{table:([^{}\s]*)\}$")
+_HEADING = re.compile(r"^#\s+(\S.*?)\s*#*\s*$")
+#: The most chapters a report may have (seed 003 has about twenty sections).
+MAX_CHAPTERS = 200
+
+
+@dataclass(frozen=True)
+class Chapter:
+    file: str  # relative to the chapters folder, as published
+    heading: str
+    parts: tuple[str | tuple[str, int], ...]  # Markdown, or (table id, line) where a table goes
+
+
+def read_chapters(folder: Path) -> tuple[Chapter, ...]:
+    """Every ``*.md`` file in ``folder``, in name order, split where tables go."""
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+    if not files:
+        raise ConfigError(folder, "no chapter files (*.md) in the chapters folder")
+    if len(files) > MAX_CHAPTERS:
+        raise ConfigError(folder, f"{len(files):,} chapter files: at most {MAX_CHAPTERS} are read")
+    return tuple(_chapter(path) for path in files)
+
+
+def _chapter(path: Path) -> Chapter:
+    lines = read_text(path).splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    heading = _HEADING.match(lines[first].strip()) if first is not None else None
+    if first is None or heading is None:
+        raise ConfigError(path, "a chapter opens with its heading, e.g. '# Victims and witnesses'",
+                          line=(first or 0) + 1)
+    parts: list[str | tuple[str, int]] = []
+    text: list[str] = []
+    for number, line in enumerate(lines[first + 1:], start=first + 2):
+        placed = _PLACE.match(line.strip())
+        if placed:
+            if "".join(text).strip():
+                parts.append("\n".join(text))
+            text = []
+            parts.append((placed.group(1), number))
+        else:
+            text.append(line)
+    if "".join(text).strip():
+        parts.append("\n".join(text))
+    return Chapter(path.name, heading.group(1), tuple(parts))
+
+
+def precept_table(precept: Precept) -> Table:
+    (before, d_before), (year, d_now) = precept.previous, precept.current
+    unit = "pounds_and_pence"
+    rows = tuple(Row((fmt.text(f"Band {r.band}"), fmt.text(r.proportion_text),
+                      fmt.figure(float(r.previous), unit, f"precept.band_{r.band.lower()}.{before.label}"),
+                      fmt.figure(float(r.current), unit, f"precept.band_{r.band.lower()}.{year.label}"),
+                      fmt.figure(float(r.annual_change), unit, f"precept.band_{r.band.lower()}.annual_change"),
+                      fmt.figure(float(r.weekly_change), unit, f"precept.band_{r.band.lower()}.weekly_change")))
+                 for r in precept_by_band(d_before, d_now))
+    columns = (Column("Band", nowrap=True), Column("Statutory proportion", numeric=True),
+               Column(f"{_slash(before)} precept", numeric=True), Column(f"{_slash(year)} precept", numeric=True),
+               Column("Change, annual", numeric=True), Column("Change, weekly", numeric=True))
+    notes = (f"Source: {precept.source}. Band D: {fmt.figure(float(d_before), unit).text} in {_slash(before)}, "
+             f"{fmt.figure(float(d_now), unit).text} in {_slash(year)}.",
+             "Each band is Band D times its statutory proportion, rounded to the penny; the annual change is "
+             f"the difference of the rounded amounts, and the weekly change is the annual change over "
+             f"{WEEKS_IN_YEAR} weeks, rounded to the penny.")
+    return Table(f"Police precept by council tax band, {_slash(before)} and {_slash(year)}", columns, rows,
+                 notes, id="precept")
+
+
+def peel_table(peel: PeelFile) -> Table:
+    rows = tuple(Row((fmt.text(grade), fmt.text(", ".join(areas) if areas else "None")))
+                 for grade, areas in peel.grades.items())
+    return Table(f"PEEL grades: {peel.inspection}", (Column("Grade", nowrap=True), Column("Areas inspected")), rows,
+                 (f"Source: {peel.source}.",), id="peel")
+
+
+def _slash(fy: FinancialYear) -> str:
+    """A financial year as council tax tables write it: "2023/24"."""
+    return fy.label.replace("-", "/")
+
+
+def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...], *, force_id: str,
+                        area_name: str, year: FinancialYear, generated_at: str, software_version: str,
+                        catalogue_version: str) -> Document:
+    tables: dict[str, Table] = {}
+    if config.precept is not None:
+        tables["precept"] = precept_table(config.precept)
+    if config.peel is not None:
+        tables["peel"] = peel_table(config.peel)
+    placed: set[str] = set()
+    sections = []
+    for n, chapter in enumerate(chapters, start=1):
+        blocks: list[Block] = []
+        for part in chapter.parts:
+            if isinstance(part, str):
+                blocks.append(Commentary("office", "", part, source_file=chapter.file, written=part))
+                continue
+            table_id, line = part
+            if table_id not in tables:
+                known = ", ".join(f"{{table:{t}}}" for t in tables) or "none (configure precept or peel)"
+                raise ConfigError(config.chapters_dir / chapter.file,
+                                  f"no table {table_id!r} in this report; the tables configured are {known}",
+                                  line=line)
+            if table_id in placed:
+                raise ConfigError(config.chapters_dir / chapter.file, f"table {table_id!r} is placed twice",
+                                  line=line)
+            placed.add(table_id)
+            blocks.append(tables[table_id])
+        sections.append(Section(f"chapter-{n}", chapter.heading, tuple(blocks)))
+    unplaced = [t for t in tables if t not in placed]
+    if unplaced:
+        raise ConfigError(Path(config.source), f"table {unplaced[0]!r} is configured but no chapter places it: "
+                                               f"put '{{table:{unplaced[0]}}}' on a line of its own in a chapter")
+    if config.notes:
+        sections.append(Section("notes", "Notes", tuple(Note(text) for text in config.notes)))
+    title = config.title or "Police and Crime Commissioner's Annual Report"
+    status_text = fmt.DOCUMENT_STATUS_WORDS[config.status]
+    front = (("Police force area", area_name), ("Year", f"April {year.start_year} to March {year.start_year + 1}"),
+             ("Status", status_text))
+    return Document(kind="annual_report", title=title, subtitle=year.label, area_name=area_name, force_id=force_id,
+                    status=config.status, status_text=status_text, front=front, sections=tuple(sections),
+                    sources=(), licence=LICENCE, generated_at=generated_at, software_version=software_version,
+                    catalogue_version=catalogue_version, config=config.as_published(),
+                    collection="Police and Crime Commissioner")
+
+
+__all__ = ["Chapter", "build_annual_report", "peel_table", "precept_table", "read_chapters"]

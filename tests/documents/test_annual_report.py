@@ -1,0 +1,166 @@
+"""The PCC annual report (``scorecard annual-report``): chapters with computed tables.
+
+Built from the demo configuration (seed 003's shape: chapters quoted from the seed, the precept
+table from Band D alone, the PEEL grades as the seed lists them) and rendered in every format.
+The precept table must read as seed 003 prints it — every band to the penny, from
+tests/golden/annual/precept-west-midlands-2023-24.tsv — and the same text in HTML, Word, PDF
+and CSV.  Bad chapters and configurations are errors naming the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document as WordDocument
+from typer.testing import CliRunner
+
+from scorecard.cli import app
+from scorecard.documents.annual_config import AnnualReportConfig
+from scorecard.documents.annual_report import build_annual_report, read_chapters
+from scorecard.documents.model import Document, Table
+from scorecard.errors import ConfigError
+from scorecard.periods import FinancialYear
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "demo" / "annual" / "west-midlands-2023-24.yaml"
+GOLDEN = ROOT / "tests" / "golden" / "annual" / "precept-west-midlands-2023-24.tsv"
+YEAR = FinancialYear(2023)
+runner = CliRunner()
+
+
+def seed_precept() -> list[list[str]]:
+    """Seed 003's table, each amount as the report shows money (£ and pence)."""
+    lines = [line.split("\t") for line in GOLDEN.read_text("utf-8").splitlines() if line and not line.startswith("#")]
+    return [[band, share, *(f"£{amount}" for amount in amounts)] for band, share, *amounts in lines[1:]]
+
+
+def build(config_path: Path = DEMO) -> Document:
+    config = AnnualReportConfig.load(config_path, YEAR)
+    return build_annual_report(config, read_chapters(config.chapters_dir), force_id="west-midlands",
+                               area_name="West Midlands", year=YEAR, generated_at="2026-01-05T09:30:00",
+                               software_version="test", catalogue_version="test")
+
+
+def table(doc: Document, table_id: str) -> Table:
+    return next(b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.id == table_id)
+
+
+def test_the_precept_table_reads_as_seed_003_prints_it() -> None:
+    rows = [[cell.text for cell in row.cells] for row in table(build(), "precept").rows]
+    assert rows == seed_precept()
+
+
+def test_chapters_are_sections_in_file_order_with_tables_where_placed() -> None:
+    doc = build()
+    assert [s.heading for s in doc.sections] == [
+        "Foreword by the Police and Crime Commissioner",
+        "Good governance, transparency, equality and public engagement",
+        "Financial planning, resources and grant giving", "Notes"]
+    governance = doc.sections[1].blocks
+    assert [type(b).__name__ for b in governance] == ["Commentary", "Table", "Commentary"]
+    peel = table(doc, "peel")
+    assert [[c.text for c in r.cells] for r in peel.rows][2:] == [
+        ["Adequate", "Preventing crime, Police powers and public treatment"],
+        ["Requires improvement", "Responding to the public, Developing a positive workplace, "
+                                 "Leadership and force management"],
+        ["Inadequate", "Investigating crime, Protecting vulnerable people, Managing offenders"]]
+    assert doc.status == "draft" and not doc.approved and doc.kind == "annual_report"
+
+
+def write_config(folder: Path, chapters: dict[str, str], extra: str = "") -> Path:
+    (folder / "chapters").mkdir()
+    for name, text in chapters.items():
+        (folder / "chapters" / name).write_text(text, "utf-8")
+    path = folder / "annual.yaml"
+    path.write_text("chapters_dir: chapters\nprecept:\n  band_d: {2022-23: 187.55, 2023-24: 202.55}\n"
+                    "  source: test\n" + extra, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("chapters", "says", "file", "line"), [
+    ({"01.md": "No heading here.\n"}, "a chapter opens with its heading", "01.md", 1),
+    ({"01.md": "# Money\n\nText.\n\n{table:precep}\n"}, "no table 'precep' in this report", "01.md", 5),
+    ({"01.md": "# Money\n{table:precept}\n", "02.md": "# Again\n{table:precept}\n"}, "placed twice", "02.md", 2),
+    ({"01.md": "# Money\n\nNo table placed.\n"}, "is configured but no chapter places it", "annual.yaml", None),
+])
+def test_a_bad_chapter_names_its_file_and_line(tmp_path: Path, chapters: dict[str, str], says: str, file: str,
+                                               line: int | None) -> None:
+    with pytest.raises(ConfigError) as caught:
+        build(write_config(tmp_path, chapters))
+    assert says in caught.value.problem
+    assert Path(caught.value.file).name == file and caught.value.line == line
+
+
+@pytest.mark.parametrize(("extra", "band_d", "says", "line"), [
+    ("", "{2022-23: 187.55, 2023-24: 202.555}", "more than two decimal places", 3),
+    ("", "{2023-24: 202.55}", "no Band D amount for 2022-23", 3),
+    ("", "{2022 Q1: 1.00, 2022-23: 187.55, 2023-24: 202.55}", "not a financial year", 3),
+    ("colour: blue\n", "{2022-23: 187.55, 2023-24: 202.55}", "colour", 5),
+    ("peel:\n  inspection: x\n  source: y\n  grades: {Good: [A], Adequate: [A]}\n",
+     "{2022-23: 187.55, 2023-24: 202.55}", "'A' is graded twice", 8),
+])
+def test_a_bad_configuration_names_the_key_and_line(tmp_path: Path, extra: str, band_d: str, says: str,
+                                                   line: int) -> None:
+    path = write_config(tmp_path, {"01.md": "# Money\n{table:precept}\n"})
+    path.write_text(path.read_text("utf-8").replace("{2022-23: 187.55, 2023-24: 202.55}", band_d) + extra, "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        AnnualReportConfig.load(path, YEAR)
+    assert says in str(caught.value) and caught.value.line == line, str(caught.value)
+
+
+def test_the_command_writes_every_format_with_the_same_pence_and_verify_agrees(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["annual-report", "--area", "West Midlands", "--year", "2023-24", "--config", str(DEMO),
+                              "--format", "html,docx,pdf,json,csv", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "DRAFT — not approved for publication" in res.stderr
+    names = {p.name for p in out.iterdir()}
+    assert {"annual-report.html", "annual-report.docx", "annual-report.pdf", "report.json", "table-precept.csv",
+            "table-peel.csv"} <= names
+    expected = [cell for row in seed_precept() for cell in row[2:]]
+    html = (out / "annual-report.html").read_text("utf-8")
+    word = WordDocument(str(out / "annual-report.docx"))
+    word_cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    with (out / "table-precept.csv").open(encoding="utf-8") as f:
+        csv_cells = [row[k] for row in csv.DictReader(f)
+                     for k in ("2022_23_precept", "2023_24_precept", "change_annual", "change_weekly")]
+    assert csv_cells == expected
+    for text in expected:
+        assert text in html and text in word_cells, text
+    if shutil.which("pdftotext"):
+        pdf = subprocess.run(["pdftotext", "-layout", str(out / "annual-report.pdf"), "-"], check=True,
+                             capture_output=True, text=True).stdout
+        assert all(text in pdf for text in expected)
+        assert pdf.count("DRAFT — not approved for publication") >= 2  # every page's marking, and the front
+    published = json.loads((out / "report.json").read_text("utf-8"))
+    assert published["kind"] == "annual_report" and "chapters" not in json.dumps(published["config"])
+    assert runner.invoke(app, ["verify", str(out / "report.json")]).exit_code == 0
+    for section in published["sections"]:
+        for block in section["blocks"]:
+            if block.get("id") == "precept":
+                block["rows"][5]["cells"][4]["text"] = "£21.67"  # 13/9 of £15.00: not the published convention
+    (out / "report.json").write_text(json.dumps(published), "utf-8")
+    res = runner.invoke(app, ["verify", str(out / "report.json")])
+    assert res.exit_code == 1
+    assert "row 6 (Band F), Change, annual: published '£21.67', worked out again from its configuration gives " \
+           "'£21.66'" in res.stdout
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--year", "2023 Q1"], "not a financial year"),
+    (["--year", "2023-24", "--area", "Atlantis"], "unknown area 'Atlantis'"),
+    (["--year", "2023-24", "--format", "rtf"], "unknown format(s) rtf"),
+])
+def test_the_command_refuses_what_it_cannot_build(tmp_path: Path, args: list[str], says: str) -> None:
+    base = {"--area": "west-midlands", "--config": str(DEMO), "--out": str(tmp_path)}
+    given = dict(zip(args[::2], args[1::2], strict=True))
+    line = [w for k, v in {**base, **given}.items() for w in (k, v)]
+    res = runner.invoke(app, ["annual-report", *line])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.startswith("error: ") and says in res.stderr, res.stderr
+    assert not any(tmp_path.iterdir())
