@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from scorecard.catalogue.schema import Catalogue, load_catalogue
+from scorecard.documents.config import DocumentConfig
+from scorecard.documents.model import Document, Status
 from scorecard.ingest import ingest, ingest_path
+from scorecard.publish import build, gather
 from scorecard.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,3 +95,30 @@ def report_json_of(store_path: Path, force_id: str, period: str, config_path: Pa
     with Store.open(store_path, read_only=True) as store:
         sp, figures = gather(store, cat, [force_id], period, config)
     return document_json(build(cat, force_id, sp, figures[force_id], config)) + "\n"
+
+
+# --------------------------------------------------------------------------- demo documents
+
+DEMO_CONFIG = ROOT / "demo" / "config"
+FIXED_TIME = "2026-01-05T09:30:00"
+
+
+def _demo_document(store_path: Path, catalogue: Catalogue, which: tuple[str, str, str],
+                   status: Status | None = None) -> Document:
+    """A document from a demo configuration, ``which`` = (force, period, configuration file),
+    with the store's load times, the build time and the software version fixed so that it is
+    the same on every run."""
+    force_id, period, config_file = which
+    config = DocumentConfig.load(DEMO_CONFIG / config_file, catalogue=catalogue)
+    if status is not None:
+        config = replace(config, status=status)
+    with Store.open(store_path, read_only=True) as store:
+        sp, figures = gather(store, catalogue, [force_id], period, config)
+    held = figures[force_id]
+    held = replace(held, sources=tuple({**s, "loaded_at": FIXED_TIME} for s in held.sources))
+    return replace(build(catalogue, force_id, sp, held, config, generated_at=FIXED_TIME), software_version="test")
+
+
+@pytest.fixture(scope="session")
+def demo_document() -> Callable[..., Document]:
+    return _demo_document

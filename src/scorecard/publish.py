@@ -22,7 +22,6 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 
 from scorecard import __version__
@@ -34,6 +33,7 @@ from scorecard.documents.model import Document
 from scorecard.documents.parts import DocumentInputs
 from scorecard.figures import StatementFigures, statement_figures
 from scorecard.periods import FinancialYear, Period, parse
+from scorecard.render.html import STYLESHEET
 from scorecard.render.write import PdfPrinter, base_name, write_document
 from scorecard.store import Store
 from scorecard.windows import StatementPeriod
@@ -142,23 +142,17 @@ def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear,
 
 def index_page(published: list[Published], sp: StatementPeriod, formats: list[str]) -> str:
     """A page linking every force's document in every format written."""
-    rows = []
-    for p in published:
-        links = " ".join(f'<a class="govuk-link" href="{escape(p.force_id)}/{escape(path.name)}">'
-                         f"{escape(path.suffix.lstrip('.').upper())}</a>" for path in p.paths
-                         if path.name.startswith(base_name(p.document)) or path.name == "report.json")
-        status = "" if p.document.approved else f" <strong>({escape(p.document.status_text)})</strong>"
-        rows.append(f"<tr><th scope=\"row\">{escape(p.document.area_name)}</th><td>{links}{status}</td></tr>")
+    from scorecard.render.html import render_index
+
+    entries = [(p.document.area_name,
+                [(path.suffix.lstrip(".").upper(), f"{p.force_id}/{path.name}") for path in p.paths
+                 if path.name.startswith(base_name(p.document)) or path.name == "report.json"],
+                "" if p.document.approved else p.document.status_text) for p in published]
     kind = published[0].document.kind.replace("_", " ") if published else "statement"
-    return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-            "content=\"width=device-width, initial-scale=1\"><title>National Policing Priorities: "
-            f"{escape(sp.label)}</title><link rel=\"stylesheet\" href=\"{escape(published[0].force_id)}/assets/"
-            "govuk-frontend.min.css\"></head><body class=\"govuk-template__body\"><main class=\"govuk-width-container "
-            f"govuk-main-wrapper\"><h1 class=\"govuk-heading-xl\">National Policing Priorities: {escape(sp.label)}</h1>"
-            f"<p class=\"govuk-body\">One {escape(kind)} for each of {len(published)} police force areas, figures up "
-            f"to {escape(sp.data_to.name())}.</p><table class=\"govuk-table\"><caption class=\"govuk-table__caption\">"
-            "Documents</caption><thead><tr><th scope=\"col\">Police force area</th><th scope=\"col\">Formats</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></main></body></html>\n")
+    stylesheet = f"{published[0].force_id}/{STYLESHEET}" if published else None
+    return render_index(f"National Policing Priorities: {sp.label}",
+                        f"One {kind} for each of {len(published)} police force areas, figures up to "
+                        f"{sp.data_to.name()}.", entries, stylesheet)
 
 
 __all__ = ["Published", "build", "gather", "index_page", "publish", "publish_annual_report", "statement_period"]

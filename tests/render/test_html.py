@@ -61,7 +61,7 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.is_file(),
 
 # --------------------------------------------------------------------------- the documents
 
-Demo = Callable[..., Document]  # the demo_document fixture (tests/render/conftest.py)
+Demo = Callable[..., Document]  # the demo_document fixture (tests/conftest.py)
 
 
 def written_page(doc: Document, folder: Path) -> Path:

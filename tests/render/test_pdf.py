@@ -53,7 +53,7 @@ pytestmark = pytest.mark.skipif(any(shutil.which(t) is None for t in ("pdfinfo",
 
 # --------------------------------------------------------------------------- the documents
 
-Demo = Callable[..., Document]  # the demo_document fixture (tests/render/conftest.py)
+Demo = Callable[..., Document]  # the demo_document fixture (tests/conftest.py)
 
 
 @dataclass(frozen=True)

@@ -253,16 +253,9 @@ def chart_svg(chart: Chart, id_prefix: str | None = None) -> Markup:
                    f'y2="{_n(y(target))}" stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="2 3"/>')
     out.append("</g>")
     # the value line, broken where a value is missing, then the points on top
-    runs: list[list[str]] = [[]]
-    for i, p in enumerate(pts):
-        if p.value.value is None:
-            runs.append([])
-        else:
-            runs[-1].append(f"{_n(x(i))},{_n(y(p.value.value))}")
-    for run in runs:
-        if len(run) > 1:
-            out.append(f'<polyline class="app-chart__value" points="{" ".join(run)}" fill="none" stroke="{DARK}" '
-                       f'stroke-width="2" stroke-linejoin="round"/>')
+    out.extend(_lines([None if p.value.value is None else (x(i), y(p.value.value)) for i, p in enumerate(pts)],
+                      f'class="app-chart__value" fill="none" stroke="{DARK}" stroke-width="2" '
+                      'stroke-linejoin="round"'))
     out.append('<g class="app-chart__points">')
     for i, p in enumerate(pts):
         if p.value.value is None:
@@ -275,6 +268,18 @@ def chart_svg(chart: Chart, id_prefix: str | None = None) -> Markup:
 
 
 # --------------------------------------------------------------------------- sparkline
+
+
+def _lines(points: Sequence[tuple[float, float] | None], attributes: str) -> list[str]:
+    """A polyline through ``points``, broken where a value is missing (None): a gap is never
+    bridged, and a lone point gets no line (its marker, if any, shows it)."""
+    runs: list[list[str]] = [[]]
+    for point in points:
+        if point is None:
+            runs.append([])
+        else:
+            runs[-1].append(f"{_n(point[0])},{_n(point[1])}")
+    return [f'<polyline points="{" ".join(run)}" {attributes}/>' for run in runs if len(run) > 1]
 
 
 def sparkline_svg(values: Sequence[float | None], description: str, title: str, id_prefix: str) -> Markup:
@@ -299,16 +304,8 @@ def sparkline_svg(values: Sequence[float | None], description: str, title: str, 
         def sy(v: float) -> float:
             return spark_h - pad - (v - lo) / span * (spark_h - 2 * pad) if hi != lo else spark_h / 2
 
-        runs: list[list[str]] = [[]]
-        for i, v in enumerate(values):
-            if v is None:
-                runs.append([])
-            else:
-                runs[-1].append(f"{_n(sx(i))},{_n(sy(v))}")
-        for run in runs:
-            if len(run) > 1:
-                out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{DARK}" stroke-width="1.5" '
-                           f'stroke-linejoin="round"/>')
+        out.extend(_lines([None if v is None else (sx(i), sy(v)) for i, v in enumerate(values)],
+                          f'fill="none" stroke="{DARK}" stroke-width="1.5" stroke-linejoin="round"'))
         last = max(i for i, v in enumerate(values) if v is not None)
         last_v = values[last]
         assert last_v is not None

@@ -43,7 +43,8 @@ from markupsafe import Markup
 from scorecard.documents.model import Chart, Commentary, Document, Icon, Row
 from scorecard.render import charts
 
-__all__ = ["GOVUK_FRONTEND_ENV", "commentary_html", "copy_assets", "find_govuk_frontend", "render_html"]
+__all__ = ["GOVUK_FRONTEND_ENV", "commentary_html", "copy_assets", "find_govuk_frontend", "render_html",
+           "render_index"]
 
 GOVUK_FRONTEND_ENV = "SCORECARD_GOVUK_FRONTEND"
 STYLESHEET = "assets/govuk-frontend.min.css"
@@ -226,6 +227,13 @@ def _environment() -> Environment:
     env.globals.update(chart_svg=charts.chart_svg, sparkline=charts.sparkline_svg,
                        point_legend_svg=charts.point_legend_svg, line_legend_svg=charts.line_legend_svg)
     return env
+
+
+def render_index(title: str, intro: str, entries: Sequence[tuple[str, Sequence[tuple[str, str]], str]],
+                 stylesheet: str | None) -> str:
+    """The page linking many documents: (area, [(format, link)], status when not approved)."""
+    return _environment().get_template("index.html.j2").render(title=title, intro=intro, entries=entries,
+                                                                stylesheet=stylesheet)
 
 
 def render_html(doc: Document, out_dir: Path) -> str:
