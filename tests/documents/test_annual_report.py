@@ -126,6 +126,9 @@ def test_the_command_writes_every_format_with_the_same_pence_and_verify_agrees(t
     html = (out / "annual-report.html").read_text("utf-8")
     word = WordDocument(str(out / "annual-report.docx"))
     word_cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    styles = {p.text: p.style.name for p in word.paragraphs if p.style is not None}
+    assert styles["Good governance, transparency, equality and public engagement"] == "Heading 1"
+    assert styles["Responding to His Majesty's Inspectorate of Constabulary (HMIC)"] == "Heading 2"  # no skipped level
     with (out / "table-precept.csv").open(encoding="utf-8") as f:
         csv_cells = [row[k] for row in csv.DictReader(f)
                      for k in ("2022_23_precept", "2023_24_precept", "change_annual", "change_weekly")]

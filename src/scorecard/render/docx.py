@@ -11,7 +11,8 @@ Word structure, so that Word's navigation pane, styles and screen readers work:
 * front matter as the seeds have it — a board paper's agenda item, board, meeting date, the
   labelled pairs and its title; a statement's title, publication label and labelled pairs;
 * section headings in "Heading 1" (a section of ``level`` 3 in "Heading 2"), commentary
-  headings one level below their section, headings inside commentary in "Heading 4";
+  headings one level below their section, headings inside commentary in "Heading 4" (inside a
+  chapter of an annual report, which has no heading of its own, one level below the section);
   "Title" and "Subtitle" for the title; lists in "List Bullet" and "List Number" (each
   ordered list restarts at its own first number, with Word's own numbering);
 * a numbered paragraph (``Paragraph.number``) starts with its number as "4. ", exactly as
@@ -800,7 +801,9 @@ class _Writer:
             elif t == "blockquote_close":
                 quote -= 1
             elif t == "heading_open":
-                pending = ("Heading 4", None)
+                # under the commentary's own heading, or (an annual report's chapter, which has
+                # none) one level below the section, as on the web page
+                pending = ("Heading 4" if c.heading.strip() else f"Heading {max(1, min(4, section_level))}", None)
             elif t == "paragraph_open":
                 if lists:
                     depth = min(3, len(lists))
