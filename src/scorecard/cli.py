@@ -326,13 +326,14 @@ def results(
     _run(work, store=store)
 
 
-def _force_id(name: str, store: Path | None, *, option: str) -> str:
+def _force_id(name: str, store: Path | None, *, option: str, one_force: bool = False) -> str:
     """The force ``name`` spells; anything else is a usage error saying what it is (a local
-    authority or CSP: how to ask for it) or which known name is closest."""
+    authority or CSP: how to ask for it) or which known name is closest.  ``one_force``: the
+    command takes exactly one force (no 'all', no --by), whatever its option is called."""
     found = find_force(name)
     if found is not None:
         return found
-    results_area = option == "--area"  # results: 'all', and a force broken down with --by
+    results_area = option == "--area" and not one_force  # results: 'all', and a force broken down with --by
     raise UsageError(explain_area(name, _known_sub_areas(store), option=option, allow_all=results_area,
                                   by=results_area))
 
@@ -743,7 +744,7 @@ def annual_report(
         unknown = [f for f in formats if f not in RENDERERS]
         if unknown:
             raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(RENDERERS)}")
-        force_id = _force_id(area, store, option="--force")
+        force_id = _force_id(area, store, option="--area", one_force=True)
         fy = parse_period(year)
         if not isinstance(fy, FinancialYear):
             raise UsageError(f"--year {year!r} is not a financial year: give one such as '2023-24'")

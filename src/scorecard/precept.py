@@ -11,13 +11,16 @@ annual and weekly.  Published tables follow one convention, which seed 003 (West
   = £21.66, where 13/9 of £15.00 would be £21.67);
 * the weekly change is the annual change over 52 weeks, rounded to the penny.
 
-Money is ``Decimal`` throughout: a float cannot hold £0.10 exactly.
+The arithmetic is exact: amounts are ``Decimal`` and proportions ``Fraction``, and rounding to
+the penny works on the exact fraction (a float cannot hold £0.10).  The document shows each
+amount as text made from the exact figure; its cell carries the value as a float beside it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 PENNY = Decimal("0.01")
@@ -31,26 +34,36 @@ BANDS: tuple[tuple[str, Fraction], ...] = (
 
 
 def to_penny(amount: Decimal | Fraction) -> Decimal:
-    """Round an amount of money to the penny, half up (away from zero), exactly."""
-    if isinstance(amount, Fraction):
-        amount = Decimal(amount.numerator) / Decimal(amount.denominator)
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+    """Round an amount of money to the penny, half up (away from zero), on the exact figure."""
+    pennies = abs(Fraction(amount)) * 100
+    whole = int(pennies + Fraction(1, 2))  # floor(x + 1/2): a half penny rounds up
+    return (Decimal(-whole if amount < 0 else whole) / 100).quantize(PENNY)
+
+
+#: Pounds as people write them: "202.55", "£1,002.50", "200"; commas only between thousands.
+_POUNDS = re.compile(r"£?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?")
+#: The largest amount read (a police budget is hundreds of millions; a precept a few hundred pounds).
+MAX_POUNDS = Decimal(10) ** 12
 
 
 def pounds(text: str | int | float | Decimal) -> Decimal:
     """An amount as a configuration gives it (``202.55``, ``"£202.55"``): pounds and at most two
-    places of pence, above zero; ValueError saying what is wrong otherwise.  A float is read by
-    its shortest decimal form (YAML's 202.55 is 202.55, not 202.55000000000001)."""
+    places of pence, above zero and below £1 trillion; ValueError saying what is wrong
+    otherwise.  A float is read by its shortest decimal form (YAML's 202.55 is 202.55, not
+    202.55000000000001)."""
     if isinstance(text, bool):
         raise ValueError(f"{text!r} is not an amount of money (write it as 202.55)")
-    try:
-        value = Decimal(str(text).strip().removeprefix("£").replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount of money (write it as 202.55)") from None
-    if not value.is_finite() or value <= 0:
+    written = str(text).strip()
+    found = _POUNDS.fullmatch(written)
+    if found is None:
+        if re.fullmatch(r"£?[\d,]+\.\d{3,}", written):
+            raise ValueError(f"{text!r} has more than two decimal places: give pounds and pence")
+        raise ValueError(f"{text!r} is not an amount of money above zero (write it as 202.55)")
+    value = Decimal(found["whole"].replace(",", "") + "." + (found["pence"] or "0").ljust(2, "0"))
+    if value <= 0:
         raise ValueError(f"{text!r} is not an amount of money above zero")
-    if value != value.quantize(PENNY):
-        raise ValueError(f"{text!r} has more than two decimal places: give pounds and pence")
+    if value >= MAX_POUNDS:
+        raise ValueError(f"{text!r} is more than £1 trillion: not an amount this report can hold")
     return value
 
 
@@ -83,4 +96,4 @@ def precept_by_band(previous_band_d: Decimal, current_band_d: Decimal) -> tuple[
     return tuple(rows)
 
 
-__all__ = ["BANDS", "WEEKS_IN_YEAR", "BandRow", "band_amount", "pounds", "precept_by_band", "to_penny"]
+__all__ = ["BANDS", "MAX_POUNDS", "WEEKS_IN_YEAR", "BandRow", "band_amount", "pounds", "precept_by_band", "to_penny"]

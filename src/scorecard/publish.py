@@ -28,6 +28,7 @@ from scorecard import __version__
 from scorecard.areas import force
 from scorecard.catalogue.schema import Catalogue
 from scorecard.documents import board_paper, statement
+from scorecard.documents import format as fmt
 from scorecard.documents.config import DocumentConfig
 from scorecard.documents.model import Document
 from scorecard.documents.parts import DocumentInputs
@@ -149,10 +150,12 @@ def index_page(published: list[Published], sp: StatementPeriod, formats: list[st
                  if path.name.startswith(base_name(p.document)) or path.name == "report.json"],
                 "" if p.document.approved else p.document.status_text) for p in published]
     kind = published[0].document.kind.replace("_", " ") if published else "statement"
-    stylesheet = f"{published[0].force_id}/{STYLESHEET}" if published else None
+    # The GOV.UK stylesheet is in each force's assets folder when its page (or PDF) was written.
+    styled = published and ("html" in formats or "pdf" in formats)
+    stylesheet = f"{published[0].force_id}/{STYLESHEET}" if styled else None
+    areas = fmt.count_of(len(published), "police force area", "police force areas")
     return render_index(f"National Policing Priorities: {sp.label}",
-                        f"One {kind} for each of {len(published)} police force areas, figures up to "
-                        f"{sp.data_to.name()}.", entries, stylesheet)
+                        f"One {kind} for each of {areas}, figures up to {sp.data_to.name()}.", entries, stylesheet)
 
 
 __all__ = ["Published", "build", "gather", "index_page", "publish", "publish_annual_report", "statement_period"]

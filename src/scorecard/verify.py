@@ -12,6 +12,7 @@ in the commentary against today's figures.  Each difference names the figure.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -159,7 +160,6 @@ def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
                             generated_at=str(data.get("generated_at", "")),
                             software_version=str(data.get("software_version", "")))
     builder = board_paper.build_board_paper if published.kind == "board_paper" else statement.build_statement
-    import json
 
     now = json.loads(document_json(builder(inputs)))
     name = str(path)
@@ -170,38 +170,50 @@ def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
 
 def verify_annual_report(path: Path) -> list[Difference]:
     """An annual report's computed tables, worked out again from the configuration it was built
-    with (kept in report.json); the chapters are the office's text, published as written.  No
-    store is needed: the tables are computed from the configuration alone."""
-    from scorecard.documents.annual_config import PeelFile, Precept
+    with (kept in report.json): every cell, and each table's caption, headings and notes (which
+    carry its source).  A published table the configuration does not account for is listed too.
+    The chapters are the office's text, published as written.  No store is needed: the tables
+    are computed from the configuration alone."""
+    from scorecard.documents.annual_config import PeelFile, Precept, PreceptFile
     from scorecard.documents.annual_report import peel_table, precept_table
     from scorecard.precept import pounds
 
     _, data = read_published(path)
-    settings = data.get("config") or {}
+    settings = data.get("config")
     rebuilt = {}
     try:
-        if settings.get("precept"):
-            amounts = sorted(((parse(label), pounds(amount))
-                              for label, amount in settings["precept"]["band_d"].items()),
+        if not isinstance(settings, dict):
+            raise ValueError("'config' is not a mapping")
+        if settings.get("precept") is not None:
+            precept = PreceptFile.model_validate(settings["precept"])
+            amounts = sorted(((parse(label), pounds(amount)) for label, amount in precept.band_d.items()),
                              key=lambda pair: pair[0].first)
-            (before, d_before), (year, d_now) = amounts[-2:]
-            if not isinstance(before, FinancialYear) or not isinstance(year, FinancialYear):
-                raise ValueError("the Band D amounts are not for financial years")
-            rebuilt["precept"] = precept_table(Precept((before, d_before), (year, d_now),
-                                                       str(settings["precept"]["source"])))
-        if settings.get("peel"):
+            if len(amounts) != 2 or not all(isinstance(fy, FinancialYear) for fy, _ in amounts):
+                raise ValueError("config.precept.band_d must give two financial years")
+            (before, d_before), (year, d_now) = amounts
+            assert isinstance(before, FinancialYear) and isinstance(year, FinancialYear)  # checked just above
+            rebuilt["precept"] = precept_table(Precept((before, d_before), (year, d_now), precept.source))
+        if settings.get("peel") is not None:
             rebuilt["peel"] = peel_table(PeelFile.model_validate(settings["peel"]))
-    except (KeyError, TypeError, ValueError, PeriodError) as exc:
+    except (ValueError, PeriodError) as exc:  # pydantic's ValidationError is a ValueError
         raise ConfigError(path, f"the annual report's configuration in report.json cannot be read: {exc}") from None
     now = {tid: {"block": "Table", **asdict(t)} for tid, t in rebuilt.items()}
     diffs: list[Difference] = []
     found: set[str] = set()
-    for section in data.get("sections", []):
-        for i, block in enumerate(section.get("blocks", [])):
-            tid = block.get("id") if block.get("block") == "Table" else None
-            if tid in now:
-                found.add(tid)
-                diffs.extend(_compare_block(f"section {section.get('id')}, block {i + 1}", block, now[tid]))
+    for section in (s for s in data.get("sections") or [] if isinstance(s, dict)):
+        for i, block in enumerate(b for b in section.get("blocks") or [] if isinstance(b, dict)):
+            if block.get("block") != "Table" or not block.get("id"):
+                continue
+            tid, where = str(block["id"]), f"section {section.get('id')}, block {i + 1}"
+            if tid not in now:
+                diffs.append(Difference("", f"{where} (table {tid})", "published", "not in its configuration"))
+                continue
+            found.add(tid)
+            fresh = now[tid]
+            for key in ("caption", "columns", "notes"):
+                if block.get(key) != json.loads(json.dumps(fresh[key])):
+                    diffs.append(Difference("", f"{where} (table {tid}) {key}", block.get(key), fresh[key]))
+            diffs.extend(_compare_block(where, block, fresh))
     diffs.extend(Difference("", f"table {tid}", "not published", "configured") for tid in now.keys() - found)
     return [Difference(str(path), d.where, d.published, d.now, "worked out again from its configuration gives")
             for d in diffs]

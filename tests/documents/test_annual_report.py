@@ -82,11 +82,23 @@ def write_config(folder: Path, chapters: dict[str, str], extra: str = "") -> Pat
     return path
 
 
+def test_a_fall_in_the_precept_has_a_true_minus_sign() -> None:
+    from decimal import Decimal
+
+    from scorecard.documents.annual_config import Precept
+    from scorecard.documents.annual_report import precept_table
+
+    cut = precept_table(Precept((FinancialYear(2022), Decimal("202.55")), (YEAR, Decimal("187.55")), "test"))
+    assert [c.text for c in cut.rows[0].cells[4:]] == ["\u2212£10.00", "\u2212£0.19"]
+
+
 @pytest.mark.parametrize(("chapters", "says", "file", "line"), [
     ({"01.md": "No heading here.\n"}, "a chapter opens with its heading", "01.md", 1),
     ({"01.md": "# Money\n\nText.\n\n{table:precep}\n"}, "no table 'precep' in this report", "01.md", 5),
     ({"01.md": "# Money\n{table:precept}\n", "02.md": "# Again\n{table:precept}\n"}, "placed twice", "02.md", 2),
-    ({"01.md": "# Money\n\nNo table placed.\n"}, "is configured but no chapter places it", "annual.yaml", None),
+    ({"01.md": "# Money\n\nNo table placed.\n"}, "is configured but no chapter places it", "annual.yaml", 2),
+    ({"01.md": "# Money\n\nSee {table:precept} below.\n"}, "alone on its line", "01.md", 3),
+    ({"01.md": "# Money\n{table: precept}\n"}, "alone on its line", "01.md", 2),
 ])
 def test_a_bad_chapter_names_its_file_and_line(tmp_path: Path, chapters: dict[str, str], says: str, file: str,
                                                line: int | None) -> None:
@@ -100,6 +112,8 @@ def test_a_bad_chapter_names_its_file_and_line(tmp_path: Path, chapters: dict[st
     ("", "{2022-23: 187.55, 2023-24: 202.555}", "more than two decimal places", 3),
     ("", "{2023-24: 202.55}", "no Band D amount for 2022-23", 3),
     ("", "{2022 Q1: 1.00, 2022-23: 187.55, 2023-24: 202.55}", "not a financial year", 3),
+    ("", "{2022-23: 187.55, 2023-24: 202.55, 2023/24: 210}", "are the same year, 2023-24", 3),
+    ("", "{2022-23: 187.55, 2023-24: 1e30}", "not an amount of money", 3),
     ("colour: blue\n", "{2022-23: 187.55, 2023-24: 202.55}", "colour", 5),
     ("peel:\n  inspection: x\n  source: y\n  grades: {Good: [A], Adequate: [A]}\n",
      "{2022-23: 187.55, 2023-24: 202.55}", "'A' is graded twice", 8),
@@ -147,9 +161,12 @@ def test_the_command_writes_every_format_with_the_same_pence_and_verify_agrees(t
         for block in section["blocks"]:
             if block.get("id") == "precept":
                 block["rows"][5]["cells"][4]["text"] = "£21.67"  # 13/9 of £15.00: not the published convention
+                block["notes"][0] = block["notes"][0].replace("£202.55", "£210.00")  # the Band D the note quotes
+    published["config"]["peel"] = None  # a PEEL table published but no longer accounted for
     (out / "report.json").write_text(json.dumps(published), "utf-8")
     res = runner.invoke(app, ["verify", str(out / "report.json")])
     assert res.exit_code == 1
+    assert "(table precept) notes" in res.stdout and "(table peel): published" in res.stdout
     assert "row 6 (Band F), Change, annual: published '£21.67', worked out again from its configuration gives " \
            "'£21.66'" in res.stdout
 

@@ -10,7 +10,7 @@ an error naming the key and line.  Every key is in docs/annual-report.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -65,6 +65,7 @@ class AnnualReportConfig:
     peel: PeelFile | None
     notes: tuple[str, ...]
     source: str
+    lines: dict[str, int | None] = field(default_factory=dict)  # line of each table's key, for errors
 
     def as_published(self) -> dict[str, object]:
         """What report.json records of it: no local paths."""
@@ -96,6 +97,9 @@ class AnnualReportConfig:
                     raise doc.error(key, f"{exc} (give a financial year, e.g. '2023-24')") from None
                 if not isinstance(fy, FinancialYear):
                     raise doc.error(key, f"{label!r} is not a financial year (e.g. '2023-24')")
+                if fy in amounts:
+                    first = next(other for other in spec.precept.band_d if other != label and parse(other) == fy)
+                    raise doc.error(key, f"{label!r} and {first!r} are the same year, {fy.label}: give it once")
                 try:
                     amounts[fy] = pounds(amount)
                 except ValueError as exc:
@@ -114,7 +118,8 @@ class AnnualReportConfig:
                         raise doc.error(("peel", "grades", grade, i),
                                         f"{area!r} is graded twice ({seen[area]!r} and {grade!r})")
                     seen[area] = grade
-        return cls(spec.status, spec.title, folder, precept, spec.peel, tuple(spec.notes), str(path))
+        lines = {key: doc.line_of((key,)) for key in ("precept", "peel")}
+        return cls(spec.status, spec.title, folder, precept, spec.peel, tuple(spec.notes), str(path), lines)
 
 
 __all__ = ["AnnualReportConfig", "AnnualReportFile", "PeelFile", "Precept", "PreceptFile"]

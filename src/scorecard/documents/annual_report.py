@@ -30,7 +30,9 @@ from scorecard.precept import WEEKS_IN_YEAR, precept_by_band
 
 LICENCE = "Contains public sector information licensed under the Open Government Licence v3.0."
 _PLACE = re.compile(r"^\{table:([^{}\s]*)\}$")
-_HEADING = re.compile(r"^#\s+(\S.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^#\s+(\S.*?)(?:\s+#+)?\s*$")
+#: Anything that looks like a placement: a line that is not exactly ``{table:id}`` is an error.
+_NEAR_PLACE = re.compile(r"\{\s*table\s*:", re.IGNORECASE)
 #: The most chapters a report may have (seed 003 has about twenty sections).
 MAX_CHAPTERS = 200
 
@@ -63,6 +65,9 @@ def _chapter(path: Path) -> Chapter:
     text: list[str] = []
     for number, line in enumerate(lines[first + 1:], start=first + 2):
         placed = _PLACE.match(line.strip())
+        if placed is None and _NEAR_PLACE.search(line):
+            raise ConfigError(path, "a table is placed by '{table:id}' alone on its line, e.g. '{table:precept}'",
+                              line=number)
         if placed:
             if "".join(text).strip():
                 parts.append("\n".join(text))
@@ -81,8 +86,8 @@ def precept_table(precept: Precept) -> Table:
     rows = tuple(Row((fmt.text(f"Band {r.band}"), fmt.text(r.proportion_text),
                       fmt.figure(float(r.previous), unit, f"precept.band_{r.band.lower()}.{before.label}"),
                       fmt.figure(float(r.current), unit, f"precept.band_{r.band.lower()}.{year.label}"),
-                      fmt.figure(float(r.annual_change), unit, f"precept.band_{r.band.lower()}.annual_change"),
-                      fmt.figure(float(r.weekly_change), unit, f"precept.band_{r.band.lower()}.weekly_change")))
+                      fmt.difference(float(r.annual_change), unit, f"precept.band_{r.band.lower()}.annual_change"),
+                      fmt.difference(float(r.weekly_change), unit, f"precept.band_{r.band.lower()}.weekly_change")))
                  for r in precept_by_band(d_before, d_now))
     columns = (Column("Band", nowrap=True), Column("Statutory proportion", numeric=True),
                Column(f"{_slash(before)} precept", numeric=True), Column(f"{_slash(year)} precept", numeric=True),
@@ -139,7 +144,8 @@ def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...
     unplaced = [t for t in tables if t not in placed]
     if unplaced:
         raise ConfigError(Path(config.source), f"table {unplaced[0]!r} is configured but no chapter places it: "
-                                               f"put '{{table:{unplaced[0]}}}' on a line of its own in a chapter")
+                                               f"put '{{table:{unplaced[0]}}}' on a line of its own in a chapter",
+                          line=config.lines.get(unplaced[0]))
     if config.notes:
         sections.append(Section("notes", "Notes", tuple(Note(text) for text in config.notes)))
     title = config.title or "Police and Crime Commissioner's Annual Report"

@@ -162,6 +162,15 @@ def signed_number(value: float, unit: Unit) -> str:
     return f"{sign}{number_text(abs(value), unit)}"
 
 
+def difference(value: float | None, unit_id: str, ref: str | None = None) -> Cell:
+    """A difference in the unit's own terms, as council tax tables print a precept's change: a
+    rise unsigned ("£10.00"), a fall with a true minus sign ("−£10.00"), never "£-10.00"."""
+    if value is None:
+        return Cell(None, MISSING, unit_id, ref)
+    shown = number_text(abs(value), UNITS[unit_id])
+    return Cell(value, f"{MINUS}{shown}" if _round(value, UNITS[unit_id].places) < 0 else shown, unit_id, ref)
+
+
 def period(p: Period | None) -> Cell:
     """A period by its label ("YE Mar 2024"), for tables; sentences use its long label."""
     return Cell(None, MISSING if p is None else p.label, "text")
@@ -173,9 +182,8 @@ def count_of(n: int, singular: str, plural: str) -> str:
 
 
 __all__ = ["MINUS", "MISSING", "SMALL_PERCENT_PLACES", "WHOLE_PERCENT_FROM", "Cell", "average_count", "change",
-           "compared",
-           "count_of", "figure", "number_text", "percent_places", "period", "signed_number", "signed_percent",
-           "text"]
+           "compared", "count_of", "difference", "figure", "number_text", "percent_places", "period",
+           "signed_number", "signed_percent", "text"]
 
 
 # --- the words for statuses and SPC results, written once -------------------------------------
