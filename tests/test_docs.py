@@ -90,12 +90,12 @@ def test_every_document_configuration_key_is_documented() -> None:
 
 
 def test_every_annual_report_key_is_documented() -> None:
-    from scorecard.documents.annual_config import AnnualReportFile, PeelFile, PreceptFile
+    from scorecard.documents.annual_config import AnnualReportFile, FiguresTableFile, PeelFile, PreceptFile
 
     page = (ROOT / "docs" / "annual-report.md").read_text("utf-8")
     rows = {line.split("|")[1].strip().strip("`") for line in page.splitlines() if line.startswith("| `")}
     keys = set(AnnualReportFile.model_fields) | {f"precept.{k}" for k in PreceptFile.model_fields} | \
-        {f"peel.{k}" for k in PeelFile.model_fields}
+        {f"peel.{k}" for k in PeelFile.model_fields} | {f"figures.{k}" for k in FiguresTableFile.model_fields}
     assert keys <= rows, keys - rows
 
 

@@ -13,6 +13,7 @@ consoles never interpret markup and every message passes through ``errors.printa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -733,6 +734,7 @@ def annual_report(
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated list.")] = ",".join(RENDERERS),
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out/annual-report"),
     store: StoreOpt = None,
+    catalogue: CatalogueOpt = None,
 ) -> None:
     """The PCC's annual report: the office's chapters with tables computed from data (the precept
     by council tax band from Band D, PEEL grades), in every format, from the same document model."""
@@ -748,7 +750,11 @@ def annual_report(
         fy = parse_period(year)
         if not isinstance(fy, FinancialYear):
             raise UsageError(f"--year {year!r} is not a financial year: give one such as '2023-24'")
-        published = publish_annual_report(config, force_id, fy, load_catalogue(None).version, formats, out_dir)
+        cat = load_catalogue(catalogue)
+        with contextlib.suppress(StoreError):  # a report of configured tables alone needs no store
+            cat = _with_held_series(cat, store)  # the series the store holds can be quoted too
+        published = publish_annual_report(config, force_id, fy, cat, lambda: Store.open(store, read_only=True),
+                                          formats, out_dir)
         for path in published.paths:
             _say(str(path))
         if not published.document.approved:
@@ -769,14 +775,19 @@ def verify(
     from scorecard.verify import verify as verify_report
 
     def work() -> None:
-        annual = read_published(report_json)[0].kind == "annual_report"
-        if annual:  # its tables come from its configuration, not the store
-            diffs = verify_annual_report(report_json)
+        published, data = read_published(report_json)
+        annual = published.kind == "annual_report"
+        if annual:  # its tables come from its configuration (and, for a figures table, the store)
+            cat = load_catalogue(catalogue)
+            settings = data.get("config")
+            if isinstance(settings, dict) and settings.get("figures"):
+                cat = _with_held_series(cat, store)  # no store: says so (exit 4)
+            diffs = verify_annual_report(report_json, cat, lambda: Store.open(store, read_only=True))
         else:
             cat = load_catalogue(catalogue)
             with Store.open(store, read_only=True) as st:
                 diffs = verify_report(report_json, st, cat)
-        against = "its configuration" if annual else "the store"
+        against = "its configuration and the store" if annual else "the store"
         if not diffs:
             _say(f"{report_json}: every figure agrees with {against}")
             return

@@ -45,6 +45,20 @@ class StatementFigures:
         return self.by_measure[measure_id]
 
 
+def year_figures(store: Store, catalogue: Catalogue, force_id: str, measure_ids: Sequence[str],
+                 year: Period) -> dict[str, MeasureFigures]:
+    """The figures an annual report's table quotes: each measure over the report's year, for one
+    force (None where the store holds no figure for that year; never a nearby year instead)."""
+    engine = ResultsEngine(store, catalogue)
+    out: dict[str, MeasureFigures] = {}
+    for mid in measure_ids:
+        measure = catalogue.by_id[mid]
+        results = engine.compute_windows(measure, {force_id: year}, series_from=year.first)
+        result = results[0] if results and results[0].current.status != "no_data" else None
+        out[mid] = MeasureFigures(measure, result, 0 if result else None)
+    return out
+
+
 def statement_figures(store: Store, catalogue: Catalogue, force_ids: Sequence[str], period: StatementPeriod, *,
                       windows: dict[str, int] | None = None, fixed: dict[str, Period] | None = None,
                       series_from: Month | None = None) -> dict[str, StatementFigures]:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from scorecard.documents import format as fmt
 from scorecard.documents.config import DocumentConfig
 from scorecard.documents.model import Document
 from scorecard.documents.parts import DocumentInputs
-from scorecard.figures import StatementFigures, statement_figures
+from scorecard.figures import StatementFigures, statement_figures, year_figures
 from scorecard.periods import FinancialYear, Period, parse
 from scorecard.render.html import STYLESHEET
 from scorecard.render.write import PdfPrinter, base_name, write_document
@@ -124,20 +125,28 @@ def _publish_one(job: _Job, printer: PdfPrinter | None = None) -> Published:
     return Published(job.force_id, doc, tuple(write_document(doc, job.formats, job.folder, printer=printer)))
 
 
-def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear, catalogue_version: str,
-                          formats: list[str], out_dir: Path) -> Published:
-    """``scorecard annual-report``: the configuration and chapters read, the tables computed, the
-    report built (``documents.annual_report``) and written in every format asked for."""
+def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear, catalogue: Catalogue,
+                          open_store: Callable[[], AbstractContextManager[Store]], formats: list[str],
+                          out_dir: Path) -> Published:
+    """``scorecard annual-report``: the configuration and chapters read, the tables computed (the
+    store is opened only when a figures table needs it), the report built
+    (``documents.annual_report``) and written in every format asked for."""
     from scorecard.documents.annual_config import AnnualReportConfig
     from scorecard.documents.annual_report import build_annual_report, read_chapters
 
     with ExitStack() as stack:
         printer = stack.enter_context(PdfPrinter()) if PdfPrinter.worthwhile(formats) else None
-        config = AnnualReportConfig.load(config_path, year)
-        doc = build_annual_report(config, read_chapters(config.chapters_dir), force_id=force_id,
-                                  area_name=force(force_id).name, year=year,
+        config = AnnualReportConfig.load(config_path, year, list(catalogue.by_id))
+        chapters = read_chapters(config.chapters_dir)
+        figures = {}
+        if config.figures:
+            with open_store() as store:
+                figures = year_figures(store, catalogue, force_id, [m for t in config.figures for m in t.measures],
+                                       year)
+        doc = build_annual_report(config, chapters, force_id=force_id, area_name=force(force_id).name, year=year,
                                   generated_at=datetime.now().replace(microsecond=0).isoformat(),
-                                  software_version=__version__, catalogue_version=catalogue_version)
+                                  software_version=__version__, catalogue_version=catalogue.version,
+                                  figures=figures)
         return Published(force_id, doc, tuple(write_document(doc, formats, out_dir, printer=printer)))
 
 

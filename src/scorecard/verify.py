@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -168,14 +170,17 @@ def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
     return [d if d.file else Difference(name, d.where, d.published, d.now) for d in diffs]
 
 
-def verify_annual_report(path: Path) -> list[Difference]:
+def verify_annual_report(path: Path, catalogue: Catalogue | None = None,
+                         open_store: Callable[[], AbstractContextManager[Store]] | None = None) -> list[Difference]:
     """An annual report's computed tables, worked out again from the configuration it was built
     with (kept in report.json): every cell, and each table's caption, headings and notes (which
     carry its source).  A published table the configuration does not account for is listed too.
     The chapters are the office's text, published as written.  No store is needed: the tables
-    are computed from the configuration alone."""
-    from scorecard.documents.annual_config import PeelFile, Precept, PreceptFile
-    from scorecard.documents.annual_report import peel_table, precept_table
+    are computed from the configuration alone, except a figures table's, which come from the
+    store (``open_store``, with ``catalogue``) through the results stage, as when it was built."""
+    from scorecard.documents.annual_config import FiguresTableFile, PeelFile, Precept, PreceptFile
+    from scorecard.documents.annual_report import figures_table, peel_table, precept_table
+    from scorecard.figures import year_figures
     from scorecard.precept import pounds
 
     _, data = read_published(path)
@@ -195,6 +200,20 @@ def verify_annual_report(path: Path) -> list[Difference]:
             rebuilt["precept"] = precept_table(Precept((before, d_before), (year, d_now), precept.source))
         if settings.get("peel") is not None:
             rebuilt["peel"] = peel_table(PeelFile.model_validate(settings["peel"]))
+        tables = [FiguresTableFile.model_validate(t) for t in settings.get("figures") or []]
+        if tables:
+            year = parse(str(settings.get("year")))
+            if not isinstance(year, FinancialYear):
+                raise ValueError("config.year is not a financial year")
+            if catalogue is None or open_store is None:
+                raise ValueError("its figures tables need the store they were built from (--store)")
+            unknown = [m for t in tables for m in t.measures if m not in catalogue.by_id]
+            if unknown:
+                raise ValueError(f"measure {unknown[0]!r} is in neither the catalogue nor the store")
+            with open_store() as store:
+                held = year_figures(store, catalogue, str(data.get("force_id")),
+                                    [m for t in tables for m in t.measures], year)
+            rebuilt.update({t.id: figures_table(t, held, year) for t in tables})
     except (ValueError, PeriodError) as exc:  # pydantic's ValidationError is a ValueError
         raise ConfigError(path, f"the annual report's configuration in report.json cannot be read: {exc}") from None
     now = {tid: {"block": "Table", **asdict(t)} for tid, t in rebuilt.items()}

@@ -173,3 +173,15 @@ def test_a_missing_key_is_named_at_its_measure(tmp_path: Path) -> None:
 def test_an_unknown_measure_on_the_command_line_suggests_the_closest() -> None:
     with pytest.raises(UsageError, match="no measure 'burglery' in the catalogue \\(did you mean 'burglary'\\?\\)"):
         load_catalogue().measure("burglery")
+
+
+def test_every_held_series_can_be_asked_for_even_after_the_catalogue_was_looked_up() -> None:
+    """A catalogue whose measures were already looked up by id (``by_id`` is cached) still finds
+    the series added by ``with_held_series``: the wider catalogue does not keep the narrower index."""
+    from scorecard.catalogue.schema import HeldSeries
+
+    narrow = load_catalogue()
+    assert "homicide" in narrow.by_id  # caches the index
+    wide = narrow.with_held_series([HeldSeries("local_series", "calls_999_received", "999 calls received", "count")])
+    assert wide.by_id["local.calls_999_received"].title == "999 calls received"
+    assert "local.calls_999_received" not in narrow.by_id

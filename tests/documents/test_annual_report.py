@@ -19,12 +19,15 @@ import pytest
 from docx import Document as WordDocument
 from typer.testing import CliRunner
 
+from scorecard.catalogue.schema import Catalogue, HeldSeries
 from scorecard.cli import app
 from scorecard.documents.annual_config import AnnualReportConfig
 from scorecard.documents.annual_report import build_annual_report, read_chapters
 from scorecard.documents.model import Document, Table
 from scorecard.errors import ConfigError
+from scorecard.figures import year_figures
 from scorecard.periods import FinancialYear
+from scorecard.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "demo" / "annual" / "west-midlands-2023-24.yaml"
@@ -39,29 +42,82 @@ def seed_precept() -> list[list[str]]:
     return [[band, share, *(f"£{amount}" for amount in amounts)] for band, share, *amounts in lines[1:]]
 
 
-def build(config_path: Path = DEMO) -> Document:
-    config = AnnualReportConfig.load(config_path, YEAR)
+def held_catalogue(store_path: Path, catalogue: Catalogue) -> Catalogue:
+    with Store.open(store_path, read_only=True) as store:
+        return catalogue.with_held_series([HeldSeries(*row) for row in store.series_held()])
+
+
+def build(config_path: Path = DEMO, store_path: Path | None = None, catalogue: Catalogue | None = None) -> Document:
+    """The report as `scorecard annual-report` builds it; a figures table's figures from the store."""
+    config = AnnualReportConfig.load(config_path, YEAR, list(catalogue.by_id) if catalogue else [])
+    figures = {}
+    if config.figures:
+        assert store_path is not None and catalogue is not None
+        with Store.open(store_path, read_only=True) as store:
+            figures = year_figures(store, catalogue, "west-midlands", [m for t in config.figures for m in t.measures],
+                                   YEAR)
     return build_annual_report(config, read_chapters(config.chapters_dir), force_id="west-midlands",
                                area_name="West Midlands", year=YEAR, generated_at="2026-01-05T09:30:00",
-                               software_version="test", catalogue_version="test")
+                               software_version="test", catalogue_version="test", figures=figures)
+
+
+@pytest.fixture(scope="module")
+def demo(real_store_path: Path, catalogue: Catalogue) -> Document:
+    return build(DEMO, real_store_path, held_catalogue(real_store_path, catalogue))
 
 
 def table(doc: Document, table_id: str) -> Table:
     return next(b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.id == table_id)
 
 
-def test_the_precept_table_reads_as_seed_003_prints_it() -> None:
-    rows = [[cell.text for cell in row.cells] for row in table(build(), "precept").rows]
+def test_the_precept_table_reads_as_seed_003_prints_it(demo: Document) -> None:
+    rows = [[cell.text for cell in row.cells] for row in table(demo, "precept").rows]
     assert rows == seed_precept()
 
 
-def test_chapters_are_sections_in_file_order_with_tables_where_placed() -> None:
-    doc = build()
+def test_the_call_handling_table_quotes_the_store_for_the_year(demo: Document) -> None:
+    # Seed 003, 'Contact with the public': 810,868 999 calls received, 93% answered within 10 seconds;
+    # 655,829 101 calls received, 76% answered within 3 minutes (the service level), April 2023 to March 2024.
+    rows = [[cell.text for cell in row.cells][:3] for row in table(demo, "contact").rows]
+    assert rows == [["999 calls received", "2023-24", "810,868"],
+                    ["999 calls answered within 10 seconds", "2023-24", "93%"],
+                    ["101 calls received", "2023-24", "655,829"],
+                    ["101 calls answered within service level", "2023-24", "76%"]]
+
+
+def test_a_figure_the_store_does_not_hold_for_the_year_says_so(real_store_path: Path, catalogue: Catalogue,
+                                                              tmp_path: Path) -> None:
+    held = held_catalogue(real_store_path, catalogue)
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "01.md").write_text("# Calls\n{table:contact}\n", "utf-8")
+    path = tmp_path / "annual.yaml"
+    path.write_text("chapters_dir: chapters\nfigures:\n  - id: contact\n    caption: Calls\n"
+                    "    measures: [calls_999_within_10s, homicide]\n", "utf-8")
+    with Store.open(real_store_path, read_only=True) as store:
+        figures = year_figures(store, held, "west-midlands", ["calls_999_within_10s", "homicide"], FinancialYear(2010))
+    config = AnnualReportConfig.load(path, FinancialYear(2010), list(held.by_id))
+    doc = build_annual_report(config, read_chapters(config.chapters_dir), force_id="west-midlands",
+                              area_name="West Midlands", year=FinancialYear(2010), generated_at="", software_version="",
+                              catalogue_version="", figures=figures)
+    contact = table(doc, "contact")
+    assert contact.rows[0].cells[2].text == "–"
+    assert "Not held for 2010-11: 999 calls answered within 10 seconds" in " ".join(contact.notes)
+
+
+def test_an_unknown_measure_in_a_figures_table_is_named(tmp_path: Path, catalogue: Catalogue) -> None:
+    path = write_config(tmp_path, {"01.md": "# Money\n{table:precept}\n"},
+                        "figures:\n  - id: contact\n    caption: Calls\n    measures: [calls_999_within_10]\n")
+    with pytest.raises(ConfigError, match=r"no measure 'calls_999_within_10'.*did you mean 'calls_999_within_10s'"):
+        AnnualReportConfig.load(path, YEAR, list(catalogue.by_id))
+
+
+def test_chapters_are_sections_in_file_order_with_tables_where_placed(demo: Document) -> None:
+    doc = demo
     assert [s.heading for s in doc.sections] == [
-        "Foreword by the Police and Crime Commissioner",
+        "Foreword by the Police and Crime Commissioner", "West Midlands Police",
         "Good governance, transparency, equality and public engagement",
         "Financial planning, resources and grant giving", "Notes"]
-    governance = doc.sections[1].blocks
+    governance = doc.sections[2].blocks
     assert [type(b).__name__ for b in governance] == ["Commentary", "Table", "Commentary"]
     peel = table(doc, "peel")
     assert [[c.text for c in r.cells] for r in peel.rows][2:] == [
@@ -127,10 +183,11 @@ def test_a_bad_configuration_names_the_key_and_line(tmp_path: Path, extra: str, 
     assert says in str(caught.value) and caught.value.line == line, str(caught.value)
 
 
-def test_the_command_writes_every_format_with_the_same_pence_and_verify_agrees(tmp_path: Path) -> None:
+def test_the_command_writes_every_format_with_the_same_pence_and_verify_agrees(tmp_path: Path,
+                                                                              real_store_path: Path) -> None:
     out = tmp_path / "out"
     res = runner.invoke(app, ["annual-report", "--area", "West Midlands", "--year", "2023-24", "--config", str(DEMO),
-                              "--format", "html,docx,pdf,json,csv", "--out", str(out)])
+                              "--format", "html,docx,pdf,json,csv", "--out", str(out), "--store", str(real_store_path)])
     assert res.exit_code == 0, res.output
     assert "DRAFT — not approved for publication" in res.stderr
     names = {p.name for p in out.iterdir()}
@@ -156,7 +213,7 @@ def test_the_command_writes_every_format_with_the_same_pence_and_verify_agrees(t
         assert pdf.count("DRAFT — not approved for publication") >= 2  # every page's marking, and the front
     published = json.loads((out / "report.json").read_text("utf-8"))
     assert published["kind"] == "annual_report" and "chapters" not in json.dumps(published["config"])
-    assert runner.invoke(app, ["verify", str(out / "report.json")]).exit_code == 0
+    assert runner.invoke(app, ["verify", str(out / "report.json"), "--store", str(real_store_path)]).exit_code == 0
     for section in published["sections"]:
         for block in section["blocks"]:
             if block.get("id") == "precept":
@@ -164,7 +221,7 @@ def test_the_command_writes_every_format_with_the_same_pence_and_verify_agrees(t
                 block["notes"][0] = block["notes"][0].replace("£202.55", "£210.00")  # the Band D the note quotes
     published["config"]["peel"] = None  # a PEEL table published but no longer accounted for
     (out / "report.json").write_text(json.dumps(published), "utf-8")
-    res = runner.invoke(app, ["verify", str(out / "report.json")])
+    res = runner.invoke(app, ["verify", str(out / "report.json"), "--store", str(real_store_path)])
     assert res.exit_code == 1
     assert "(table precept) notes" in res.stdout and "(table peel): published" in res.stdout
     assert "row 6 (Band F), Change, annual: published '£21.67', worked out again from its configuration gives " \

@@ -262,7 +262,9 @@ class Catalogue(_Strict):
             for h in held if h.dataset in _PREFIX and (h.dataset, h.series) not in curated]
         if not extra:
             return self
-        return self.model_copy(update={"measures": [*self.measures, *extra]})
+        wider = self.model_copy(update={"measures": [*self.measures, *extra]})
+        wider.__dict__.pop("by_id", None)  # model_copy copies a cached by_id of the narrower catalogue
+        return wider
 
 
 @dataclass(frozen=True)

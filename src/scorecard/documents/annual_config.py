@@ -10,6 +10,7 @@ an error naming the key and line.  Every key is in docs/annual-report.md.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +39,14 @@ class PeelFile(_Strict):
     grades: dict[str, list[str]] = Field(min_length=1, description="Grade → the areas inspected at that grade.")
 
 
+class FiguresTableFile(_Strict):
+    """A table of measures' figures for the report's year, computed from the store."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="What a chapter places: {table:<id>}.")
+    caption: str = Field(min_length=1)
+    measures: list[str] = Field(min_length=1, description="Measure ids (`scorecard catalogue list --held`).")
+
+
 class AnnualReportFile(_Strict):
     """The keys an annual report configuration may hold (see docs/annual-report.md)."""
 
@@ -46,6 +55,7 @@ class AnnualReportFile(_Strict):
     chapters_dir: str = Field(min_length=1, description="The folder of chapter files, relative to this file.")
     precept: PreceptFile | None = None
     peel: PeelFile | None = None
+    figures: list[FiguresTableFile] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
 
@@ -66,20 +76,25 @@ class AnnualReportConfig:
     notes: tuple[str, ...]
     source: str
     lines: dict[str, int | None] = field(default_factory=dict)  # line of each table's key, for errors
+    figures: tuple[FiguresTableFile, ...] = ()
+    year: str = ""  # the financial year it was loaded for, "2023-24"
 
     def as_published(self) -> dict[str, object]:
         """What report.json records of it: no local paths."""
         return {
-            "document": "annual_report", "status": self.status, "title": self.title,
+            "document": "annual_report", "year": self.year, "status": self.status, "title": self.title,
             "precept": None if self.precept is None else {
                 "band_d": {self.precept.previous[0].label: str(self.precept.previous[1]),
                            self.precept.current[0].label: str(self.precept.current[1])},
                 "source": self.precept.source},
             "peel": self.peel.model_dump() if self.peel else None, "notes": list(self.notes),
+            "figures": [t.model_dump() for t in self.figures],
         }
 
     @classmethod
-    def load(cls, path: Path, year: FinancialYear) -> AnnualReportConfig:
+    def load(cls, path: Path, year: FinancialYear, measure_ids: Collection[str] = ()) -> AnnualReportConfig:
+        """The configuration at ``path`` for ``year``; a figures table's measures must be among
+        ``measure_ids`` (the catalogue's, with the series the store holds)."""
         doc = config_files.load_yaml(path, what="annual report configuration")
         spec = config_files.validate(AnnualReportFile, doc)
         folder = path.parent / spec.chapters_dir
@@ -119,7 +134,20 @@ class AnnualReportConfig:
                                         f"{area!r} is graded twice ({seen[area]!r} and {grade!r})")
                     seen[area] = grade
         lines = {key: doc.line_of((key,)) for key in ("precept", "peel")}
-        return cls(spec.status, spec.title, folder, precept, spec.peel, tuple(spec.notes), str(path), lines)
+        ids = {"precept", "peel"}
+        for i, table in enumerate(spec.figures):
+            if table.id in ids:
+                raise doc.error(("figures", i, "id"), f"table id {table.id!r} is taken: give each table its own id")
+            ids.add(table.id)
+            lines[table.id] = doc.line_of(("figures", i))
+            for j, mid in enumerate(table.measures):
+                if mid not in measure_ids:
+                    raise doc.error(("figures", i, "measures", j),
+                                    f"no measure {mid!r} in the catalogue or the store"
+                                    f"{config_files.suggest(mid, list(measure_ids))}; `scorecard catalogue list "
+                                    "--held` lists them")
+        return cls(spec.status, spec.title, folder, precept, spec.peel, tuple(spec.notes), str(path), lines,
+                   tuple(spec.figures), year.label)
 
 
-__all__ = ["AnnualReportConfig", "AnnualReportFile", "PeelFile", "Precept", "PreceptFile"]
+__all__ = ["AnnualReportConfig", "AnnualReportFile", "FiguresTableFile", "PeelFile", "Precept", "PreceptFile"]

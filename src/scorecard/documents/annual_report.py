@@ -4,10 +4,12 @@ The office writes the report as Markdown chapters, one file each in the configur
 ``chapters_dir``, read in file-name order (``01-foreword.md``, ``02-victims.md`` …).  A chapter
 opens with its heading (``# Victims and witnesses``) and places a computed table where a line
 holds only ``{table:precept}``.  The tables are built here from typed inputs, never typed by
-hand: the precept by council tax band from the Band D amounts (``scorecard.precept``) and the
-PEEL grades as configured.  Each table names its source and how it was worked out, and is
-formatted by ``documents.format`` like every figure, so the Word file, the PDF and
-``table-precept.csv`` print the same pence.
+hand: the precept by council tax band from the Band D amounts (``scorecard.precept``), the
+PEEL grades as configured, and tables of measures' figures for the year (``figures:``, from
+the store through the results stage, such as call handling from a force's local series).
+Each table names its source and how it was worked out, and is formatted by
+``documents.format`` like every figure, so the Word file, the PDF and ``table-precept.csv``
+print the same pence.
 
 A chapter's text is the office's and is kept as written; a line that refers to a table the
 report does not have, a configured table no chapter places, or a chapter without a heading is
@@ -17,14 +19,16 @@ an error naming the file and line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from scorecard.documents import format as fmt
-from scorecard.documents.annual_config import AnnualReportConfig, PeelFile, Precept
+from scorecard.documents.annual_config import AnnualReportConfig, FiguresTableFile, PeelFile, Precept
 from scorecard.documents.commentary import read_text
 from scorecard.documents.model import Block, Column, Commentary, Document, Note, Row, Section, Table
 from scorecard.errors import ConfigError
+from scorecard.figures import MeasureFigures
 from scorecard.periods import FinancialYear
 from scorecard.precept import WEEKS_IN_YEAR, precept_by_band
 
@@ -108,6 +112,25 @@ def peel_table(peel: PeelFile) -> Table:
                  (f"Source: {peel.source}.",), id="peel")
 
 
+def figures_table(spec: FiguresTableFile, figures: Mapping[str, MeasureFigures], year: FinancialYear) -> Table:
+    """Each measure's figure for the report's year, with its source, as the results stage gives it
+    (a measure the store holds nothing for in that year says so, never a nearby year's figure)."""
+    rows = []
+    for mid in spec.measures:
+        mf = figures[mid]
+        m = mf.measure
+        value = mf.result.current.value if mf.result else None
+        rows.append(Row((fmt.text(m.title), fmt.text(year.label), fmt.figure(value, m.unit, f"{mid}.value"),
+                         fmt.text(m.source_text))))
+    held = [figures[mid] for mid in spec.measures if figures[mid].result is not None]
+    notes = tuple(dict.fromkeys(c for mf in held for c in mf.measure.caveats))
+    missing = [figures[mid].measure.title for mid in spec.measures if figures[mid].result is None]
+    if missing:
+        notes += (f"Not held for {year.label}: {', '.join(missing)}.",)
+    return Table(spec.caption, (Column("Measure"), Column("Year", nowrap=True), Column("Figure", numeric=True),
+                                Column("Source")), tuple(rows), notes, id=spec.id)
+
+
 def _slash(fy: FinancialYear) -> str:
     """A financial year as council tax tables write it: "2023/24"."""
     return fy.label.replace("-", "/")
@@ -115,12 +138,17 @@ def _slash(fy: FinancialYear) -> str:
 
 def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...], *, force_id: str,
                         area_name: str, year: FinancialYear, generated_at: str, software_version: str,
-                        catalogue_version: str) -> Document:
+                        catalogue_version: str, figures: Mapping[str, MeasureFigures] | None = None) -> Document:
+    """The report: each chapter a section, its tables where placed.  ``figures`` holds each
+    figures table's measures for the year (``figures.year_figures``), handed over by the results
+    stage: the builder runs no query."""
     tables: dict[str, Table] = {}
     if config.precept is not None:
         tables["precept"] = precept_table(config.precept)
     if config.peel is not None:
         tables["peel"] = peel_table(config.peel)
+    for spec in config.figures:
+        tables[spec.id] = figures_table(spec, figures or {}, year)
     placed: set[str] = set()
     sections = []
     for n, chapter in enumerate(chapters, start=1):
@@ -159,4 +187,4 @@ def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...
                     collection="Police and Crime Commissioner")
 
 
-__all__ = ["Chapter", "build_annual_report", "peel_table", "precept_table", "read_chapters"]
+__all__ = ["Chapter", "build_annual_report", "figures_table", "peel_table", "precept_table", "read_chapters"]
