@@ -692,8 +692,7 @@ def report(
     catalogue: CatalogueOpt = None,
 ) -> None:
     """The statutory statement or the board paper with its KPI scorecard, in every format, from one model."""
-    from scorecard.documents.config import DocumentConfig
-    from scorecard.documents.model import DocumentKind
+    from scorecard.documents.config import DocumentConfig, ReportKind
     from scorecard.publish import publish
 
     def work() -> None:
@@ -706,7 +705,7 @@ def report(
                                                                                            option="--area")]
         parse_period(period)  # a usage error before any file is read
         cat = load_catalogue(catalogue)
-        kind: DocumentKind | None = None
+        kind: ReportKind | None = None
         if document is not None:
             kind = "board_paper" if document is DocumentKindOpt.board_paper else "statement"
         settings = DocumentConfig.load(config, catalogue=cat, commentary_dir=commentary, document=kind)

@@ -257,6 +257,8 @@ CONFIG_CASES = [
     Case("cfg-dup-key", "a key written twice in the report configuration is refused with both lines",
          demo_config_plus("title: One\ntitle: Two\n"), REPORT, line=DEMO_CONFIG_LINES + 2,
          says="'title' appears twice"),
+    Case("cfg-annual-report-kind", "a report configuration cannot ask for the annual report (it has its own command)",
+         text("report.yaml", "document: annual_report\n"), REPORT, line=1, says="'statement' or 'board_paper'"),
     Case("cfg-commentary-dir-missing", "a commentary_dir that does not exist is refused",
          demo_config_plus("commentary_dir: no-such-folder\n"), REPORT, line=DEMO_CONFIG_LINES + 1,
          says="no-such-folder is not a folder"),

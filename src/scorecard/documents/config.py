@@ -14,17 +14,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard import config_files
-from scorecard.documents.model import DocumentKind, Status
+from scorecard.documents.model import Status
 from scorecard.periods import Month, PeriodError, parse, parse_month
 from scorecard.windows import DEFAULT_COMPARISONS, Comparison
 
 if TYPE_CHECKING:
     from scorecard.catalogue.schema import Catalogue
+
+
+#: The documents a report configuration builds (the annual report has its own: docs/annual-report.md).
+ReportKind = Literal["statement", "board_paper"]
 
 
 class _Strict(BaseModel):
@@ -63,7 +67,7 @@ class BoardFile(_Strict):
 class DocumentConfigFile(_Strict):
     """The keys a document configuration may hold (see docs/report.md)."""
 
-    document: DocumentKind = "statement"
+    document: ReportKind = "statement"
     status: Status = "draft"
     title: str | None = None
     publication: str | None = Field(default=None, description="The publication label, e.g. '2024-25 Q1 update'.")
@@ -88,7 +92,7 @@ class DocumentConfigFile(_Strict):
 class DocumentConfig:
     """The choices, checked against the catalogue (``load``); the defaults when there is no file."""
 
-    document: DocumentKind = "statement"
+    document: ReportKind = "statement"
     status: Status = "draft"
     title: str | None = None
     publication: str | None = None
@@ -129,7 +133,7 @@ class DocumentConfig:
 
     @classmethod
     def load(cls, path: Path | None, *, catalogue: Catalogue, commentary_dir: Path | None = None,
-             document: DocumentKind | None = None) -> DocumentConfig:
+             document: ReportKind | None = None) -> DocumentConfig:
         """The configuration at ``path`` (or the defaults), checked against ``catalogue``.
 
         ``commentary_dir`` (``--commentary``) wins over the file's, which is read relative to
@@ -152,7 +156,7 @@ class DocumentConfig:
     @classmethod
     def from_spec(cls, spec: DocumentConfigFile, doc: config_files.Document, *, catalogue: Catalogue,
                   folder_base: Path | None, commentary_dir: Path | None = None,
-                  document: DocumentKind | None = None, source: str | None = None) -> DocumentConfig:
+                  document: ReportKind | None = None, source: str | None = None) -> DocumentConfig:
         from scorecard.documents import commentary
 
         priority_ids = [p.id for p in catalogue.priorities]
