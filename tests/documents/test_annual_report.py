@@ -85,6 +85,15 @@ def test_the_call_handling_table_quotes_the_store_for_the_year(demo: Document) -
                     ["101 calls answered within service level", "2023-24", "76%"]]
 
 
+def test_a_local_kpi_needs_no_code_only_rows_in_the_local_series_file(demo: Document) -> None:
+    # Seed 003, 'Complaints': "we have managed 104 reviews, with an average of 26 working days to
+    # conclude them. We have upheld 20". The rows are in demo/data/local-series-west-midlands.csv.
+    rows = [[cell.text for cell in row.cells][:3] for row in table(demo, "complaint_reviews").rows]
+    assert rows == [["Complaint reviews concluded by the PCC's office", "2023-24", "104"],
+                    ["Complaint reviews upheld", "2023-24", "20"],
+                    ["Average time to conclude a complaint review (working days)", "2023-24", "26 days"]]
+
+
 def test_a_figure_the_store_does_not_hold_for_the_year_says_so(real_store_path: Path, catalogue: Catalogue,
                                                               tmp_path: Path) -> None:
     held = held_catalogue(real_store_path, catalogue)
@@ -118,7 +127,7 @@ def test_chapters_are_sections_in_file_order_with_tables_where_placed(demo: Docu
         "Good governance, transparency, equality and public engagement",
         "Financial planning, resources and grant giving", "Notes"]
     governance = doc.sections[2].blocks
-    assert [type(b).__name__ for b in governance] == ["Commentary", "Table", "Commentary"]
+    assert [type(b).__name__ for b in governance] == ["Commentary", "Table", "Commentary", "Table"]
     peel = table(doc, "peel")
     assert [[c.text for c in r.cells] for r in peel.rows][2:] == [
         ["Adequate", "Preventing crime, Police powers and public treatment"],

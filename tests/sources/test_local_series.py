@@ -599,7 +599,7 @@ def test_other_files_are_not_mistaken_for_local_series(tmp_path: Path) -> None:
 def test_the_west_midlands_demo_file_holds_figures_from_the_seeds() -> None:
     parsed = read_local_series(Path(str(DEMO.joinpath("local-series-west-midlands.csv"))))
     assert parsed.warnings == []
-    assert parsed.covers == "West Midlands: 11 series, Jul 2018 to Jun 2024"
+    assert parsed.covers == "West Midlands: 14 series, Jul 2018 to Jun 2024"
     figures = {
         (r["series"], r["first_month"], r["last_month"]): r["value"] for r in parsed.table.to_pylist()
     }
