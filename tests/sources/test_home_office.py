@@ -8,7 +8,6 @@ BTP and the national fraud bodies) so every form can be checked against the same
 from __future__ import annotations
 
 import csv
-import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -217,13 +216,6 @@ def test_negative_published_counts_are_kept_with_a_warning(prc: ParsedFile) -> N
     assert pc.min(prc.table["value"]).as_py() == -268  # BTP violent disorder, 2012/13 Q3
     assert len(prc.warnings) == 1
     assert "426 row(s) have a negative Number of Offences, kept as published" in prc.warnings[0]
-
-
-@needs_real_data
-def test_parquet_reads_in_well_under_two_seconds() -> None:
-    start = time.perf_counter()
-    read_home_office(PRC_PARQUET)
-    assert time.perf_counter() - start < 2.0
 
 
 # --- the official layout: ODS, XLSX and CSV give what the parquet gives ---------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -214,13 +213,6 @@ def test_the_wording_change_for_miscellaneous_crimes_keeps_one_series_key() -> N
     assert {r["series_label"] for r in jun19.table.to_pylist() if r["series"] == "miscellaneous_crimes"} == {
         "Miscellaneous crimes"
     }
-
-
-def test_each_edition_parses_well_under_a_second() -> None:
-    for filename in EDITIONS:
-        started = time.perf_counter()
-        read_ons_workbook(ONS_DIR / filename)
-        assert time.perf_counter() - started < 1.0, filename
 
 
 # --- files that are not what they claim ----------------------------------------------------
