@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from scorecard import config_files
 from scorecard.config_files import KeyProblem
@@ -128,18 +128,14 @@ class Measure(_Strict):
     source_text: str = Field(description="Source as printed under figures, e.g. 'Home Office police recorded crime'.")
     caveats: list[str] = Field(default_factory=list)
 
-    @field_validator("dataset")
+    @field_validator("dataset", "unit")
     @classmethod
-    def _known_dataset(cls, v: str) -> str:
-        if v not in DATASETS:
-            raise ValueError(f"unknown dataset {v!r}{config_files.suggest(v, DATASETS)}; known: {', '.join(DATASETS)}")
-        return v
-
-    @field_validator("unit")
-    @classmethod
-    def _known_unit(cls, v: str) -> str:
-        if v not in UNITS:
-            raise ValueError(f"unknown unit {v!r}{config_files.suggest(v, UNITS)}; known: {', '.join(UNITS)}")
+    def _registered(cls, v: str, info: ValidationInfo) -> str:
+        """A dataset of ``DATASETS`` and a unit of ``UNITS``, else the closest and the list."""
+        known = DATASETS if info.field_name == "dataset" else UNITS
+        if v not in known:
+            raise ValueError(f"unknown {info.field_name} {v!r}{config_files.suggest(v, known)}; "
+                             f"known: {', '.join(known)}")
         return v
 
     @property
