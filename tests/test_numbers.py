@@ -47,3 +47,15 @@ def test_percent_change_from_zero_is_undefined() -> None:
 def test_percent_change_is_exact_at_halves() -> None:
     # In floats (17 - 40) / 40 * 100 is -57.49999999999999 and would round to 57%.
     assert round_half_away(percent_change(17, 40) or 0, 0) == -58.0
+
+
+def test_an_exact_figure_rounds_by_the_same_rule() -> None:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from scorecard.numbers import round_exact
+
+    assert round_exact(Fraction(1, 8), 2) == Decimal("0.13")  # half away from zero
+    assert round_exact(Fraction(-1, 8), 2) == Decimal("-0.13")
+    assert round_exact(Fraction(1, 200) - Fraction(1, 10**30), 2) == Decimal("0.00")  # no 28-digit shortcut
+    assert str(round_exact(Decimal("10"), 2)) == "10.00"

@@ -18,6 +18,14 @@ def round_half_away(value: float, places: int = 0) -> float:
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def round_exact(value: Fraction | Decimal, places: int) -> Decimal:
+    """The same rule on an exact figure (money worked out in fractions): half away from zero,
+    never through a float.  ``round_exact(Fraction(1, 8), 2) == Decimal("0.13")``."""
+    scaled = abs(Fraction(value)) * 10**places
+    whole = int(scaled + Fraction(1, 2))  # floor(x + 1/2): a half rounds up, away from zero
+    return Decimal(-whole if value < 0 else whole).scaleb(-places)
+
+
 def percent_change(value: float | None, base: float | None) -> float | None:
     """Unrounded % change from ``base`` to ``value``; None when it is undefined (base 0)."""
     if value is None or base is None or base == 0:

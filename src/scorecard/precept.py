@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-PENNY = Decimal("0.01")
+from scorecard.numbers import round_exact
+
 WEEKS_IN_YEAR = 52
 
 #: The statutory proportions of Band D, band by band.
@@ -34,10 +35,8 @@ BANDS: tuple[tuple[str, Fraction], ...] = (
 
 
 def to_penny(amount: Decimal | Fraction) -> Decimal:
-    """Round an amount of money to the penny, half up (away from zero), on the exact figure."""
-    pennies = abs(Fraction(amount)) * 100
-    whole = int(pennies + Fraction(1, 2))  # floor(x + 1/2): a half penny rounds up
-    return (Decimal(-whole if amount < 0 else whole) / 100).quantize(PENNY)
+    """Round an amount of money to the penny by the project's one rule (``numbers``), exactly."""
+    return round_exact(amount, 2)
 
 
 #: Pounds as people write them: "202.55", "£1,002.50", "200"; commas only between thousands.
