@@ -39,6 +39,21 @@ def private_copy(template: Path, tmp_path: Path) -> Iterator[Store]:
         yield store
 
 
+def lookup_workbook(tmp_path: Path) -> Path:
+    """A real table in a workbook, but not one the scorecard reads: the forces lookup, saved as XLSX."""
+    import csv
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    with (SHARED_DATA / "lookups" / "forces.csv").open(encoding="utf-8") as f:
+        for row in csv.reader(f):
+            book.active.append(row)
+    path = tmp_path / "forces.xlsx"
+    book.save(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def october_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the real October 2018 data.police.uk archive."""
@@ -48,14 +63,18 @@ def october_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def real_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with the Home Office table, the ONS June 2019 tables, the West Mercia police.uk
-    sample and both seed-derived local series files — loaded once for the session."""
+    sample, both seed-derived local series files, seven forces' stop and search for December
+    2019 to February 2020, the Home Office workforce tables to September 2019 and the annual
+    report's table files (figures quoted from seed 003): loaded once for the session."""
     path = tmp_path_factory.mktemp("store") / "real.duckdb"
     with Store.open(path) as store:
         for f in (SHARED_DATA / "home-office" / "prc_pfa_long.parquet",
                   SHARED_DATA / "ons" / "policeforceareatablesyearendingjune2019.xlsx",
                   DEMO / "west-mercia-street-sample.zip",
                   DEMO / "local-series-west-midlands.csv",
-                  DEMO / "local-series-west-mercia.csv"):
+                  DEMO / "local-series-west-mercia.csv",
+                  *sorted(DEMO.glob("stop-and-search-*.zip")), DEMO / "police-workforce-sep19-tables.ods",
+                  *sorted((ROOT / "demo" / "annual" / "tables").glob("*.csv"))):
             ingest_path(store, f)
     return path
 
@@ -122,3 +141,28 @@ def _demo_document(store_path: Path, catalogue: Catalogue, which: tuple[str, str
 @pytest.fixture(scope="session")
 def demo_document() -> Callable[..., Document]:
     return _demo_document
+
+
+ANNUAL = ROOT / "demo" / "annual" / "west-midlands-2023-24.yaml"
+
+
+def annual_report_of(store_path: Path, catalogue: Catalogue, config_path: Path = ANNUAL,
+                     force_id: str = "west-midlands", year: str = "2023-24") -> Document:
+    """An annual report as `scorecard annual-report` builds it (its tables' inputs from the store
+    through ``publish.gather_annual``), with the build time and software version fixed."""
+    from scorecard.areas import force
+    from scorecard.catalogue.schema import HeldSeries
+    from scorecard.documents.annual_config import AnnualReportConfig
+    from scorecard.documents.annual_report import build_annual_report, read_chapters
+    from scorecard.periods import FinancialYear, parse
+    from scorecard.publish import gather_annual
+
+    fy = parse(year)
+    assert isinstance(fy, FinancialYear)
+    with Store.open(store_path, read_only=True) as store:
+        held = catalogue.with_held_series([HeldSeries(*row) for row in store.series_held()])
+        config = AnnualReportConfig.load(config_path, fy, list(held.by_id))
+        inputs = gather_annual(store, held, config, force_id, fy)
+    return build_annual_report(config, read_chapters(config.chapters_dir), force_id=force_id,
+                               area_name=force(force_id).name, year=fy, generated_at=FIXED_TIME,
+                               software_version="test", catalogue_version=catalogue.version, inputs=inputs)

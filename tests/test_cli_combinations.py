@@ -29,6 +29,7 @@ from typing import Literal
 import pytest
 from typer.testing import CliRunner, Result
 
+from conftest import lookup_workbook
 from scorecard.cli import app, catalogue_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,9 +263,8 @@ def test_ingest_several_paths_in_one_command(tmp_path: Path) -> None:
 
 
 def test_ingest_a_workbook_of_another_kind_says_what_it_reads(tmp_path: Path) -> None:
-    # A real Home Office workforce ODS: a spreadsheet, but not one of the tables the scorecard reads.
-    ods = SHARED / "data" / "workforce" / "police-workforce-sep19-tables.ods"
-    res = runner.invoke(app, ["ingest", "--store", str(tmp_path / "s.duckdb"), str(ods)])
+    # A real table in a spreadsheet (the forces lookup, saved as XLSX), but not one the scorecard reads.
+    res = runner.invoke(app, ["ingest", "--store", str(tmp_path / "s.duckdb"), str(lookup_workbook(tmp_path))])
     assert res.exit_code == 3
     assert "not a file type the scorecard reads: expected a data.police.uk archive" in res.stderr
 

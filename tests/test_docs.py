@@ -40,7 +40,7 @@ def test_every_input_limit_is_the_one_documented() -> None:
     """docs/inputs.md lists every limit on what is read; each must be the value the code uses."""
     from scorecard import config_files, ingest, verify
     from scorecard.documents import commentary
-    from scorecard.sources import cells, home_office, local_series, police_uk
+    from scorecard.sources import cells, home_office, local_series, office_tables, police_uk
 
     page = (ROOT / "docs" / "inputs.md").read_text("utf-8")
     expected = {
@@ -52,6 +52,7 @@ def test_every_input_limit_is_the_one_documented() -> None:
         "Home Office CSV": _mib(home_office.CSV_MAX_BYTES),
         "Home Office parquet": f"{_mib(home_office.PARQUET_MAX_BYTES)}, {home_office.PARQUET_MAX_ROWS:,} rows",
         "local series CSV": _mib(local_series.CSV_MAX_BYTES),
+        "table file CSV": _mib(office_tables.CSV_MAX_BYTES),
         "workbook file": _mib(cells.WORKBOOK_MAX_BYTES),
         "workbook parts inflated": f"{_mib(cells.INFLATED_MAX_BYTES)}, and at most {cells.INFLATION_RATIO}× the file "
                                    f"({_mib(cells.INFLATED_FLOOR)} always allowed)",
@@ -90,13 +91,30 @@ def test_every_document_configuration_key_is_documented() -> None:
 
 
 def test_every_annual_report_key_is_documented() -> None:
-    from scorecard.documents.annual_config import AnnualReportFile, FiguresTableFile, PeelFile, PreceptFile
+    from scorecard.documents.annual_config import (
+        AnnualReportFile,
+        FiguresTableFile,
+        PeelFile,
+        PreceptFile,
+        StopSearchFile,
+        WorkforceFile,
+    )
 
     page = (ROOT / "docs" / "annual-report.md").read_text("utf-8")
     rows = {line.split("|")[1].strip().strip("`") for line in page.splitlines() if line.startswith("| `")}
     keys = set(AnnualReportFile.model_fields) | {f"precept.{k}" for k in PreceptFile.model_fields} | \
-        {f"peel.{k}" for k in PeelFile.model_fields} | {f"figures.{k}" for k in FiguresTableFile.model_fields}
+        {f"peel.{k}" for k in PeelFile.model_fields} | {f"figures.{k}" for k in FiguresTableFile.model_fields} | \
+        {f"stop_search.{k}" for k in StopSearchFile.model_fields} | \
+        {f"workforce.{k}" for k in WorkforceFile.model_fields}
     assert keys <= rows, keys - rows
+
+
+def test_every_table_file_key_and_type_is_documented() -> None:
+    from scorecard.sources.office_tables import KINDS, METADATA_KEYS
+
+    page = (ROOT / "docs" / "tables.md").read_text("utf-8")
+    rows = {line.split("|")[1].strip().strip("`") for line in page.splitlines() if line.startswith("| `")}
+    assert set(METADATA_KEYS) | set(KINDS) | {"percent = A / B", "share of A"} <= rows
 
 
 def test_every_commentary_field_is_documented() -> None:

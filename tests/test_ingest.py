@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from conftest import private_copy, store_holding
+from conftest import lookup_workbook, private_copy, store_holding
 from scorecard.catalogue.schema import load_catalogue
 from scorecard.cli import app
 from scorecard.errors import InputError, UnknownForce
@@ -135,7 +135,6 @@ def test_detect_recognises_a_home_office_csv_in_the_official_layout(tmp_path: Pa
 @pytest.mark.parametrize("path", [
     SHARED / "lookups" / "forces.csv",
     SHARED / "home-office" / "outcomes_2024_25.parquet",
-    SHARED / "workforce" / "police-workforce-sep19-tables.ods",
     SHARED / "lookups" / "pfa-boundaries-dec2023-buc.geojson",
 ], ids=lambda p: p.name)
 def test_detect_refuses_a_file_it_does_not_read(path: Path) -> None:
@@ -144,6 +143,18 @@ def test_detect_refuses_a_file_it_does_not_read(path: Path) -> None:
     assert caught.value.file == str(path)
     assert "not a file type the scorecard reads" in caught.value.problem
     assert "docs/local-series.md" in caught.value.problem  # points to what it does read
+
+
+def test_detect_refuses_a_workbook_it_does_not_read(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not a file type the scorecard reads"):
+        detect(lookup_workbook(tmp_path))
+
+
+@pytest.mark.parametrize("name", ["police-workforce-sep19-tables.ods", "police-workforce-sep18-tables.ods",
+                                  "police-workforce-tables-jan17.ods", "police-workforce-tables-sep16.ods",
+                                  "police-workforce-tabs-30sep15.ods"])
+def test_detect_recognises_every_workforce_edition(name: str) -> None:
+    assert detect(SHARED / "workforce" / name) == "workforce"
 
 
 def test_detect_a_missing_or_empty_file(tmp_path: Path) -> None:

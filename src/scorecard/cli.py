@@ -779,7 +779,8 @@ def verify(
         if annual:  # its tables come from its configuration (and, for a figures table, the store)
             cat = load_catalogue(catalogue)
             settings = data.get("config")
-            if isinstance(settings, dict) and settings.get("figures"):
+            if isinstance(settings, dict) and any(settings.get(k) for k in ("figures", "office_tables", "stop_search",
+                                                                              "workforce")):
                 cat = _with_held_series(cat, store)  # no store: says so (exit 4)
             diffs = verify_annual_report(report_json, cat, lambda: Store.open(store, read_only=True))
         else:

@@ -1,7 +1,8 @@
 """``scorecard ingest PATH...``: detect what each file is and load it, all or nothing.
 
 Detection looks at content, not only names: a data.police.uk CSV by its header, a Home
-Office table by its columns, an ONS workbook by its "Table P1" sheet, a local series by
+Office table by its columns, an ONS workbook by its "Table P1" sheet, a Home Office police
+workforce workbook by a sheet titled "Table N: ... by police force area", a local series by
 its ``series``/``period`` columns.  Each file is loaded in its own transaction, and data.police.uk
 paths given together in one, so a bad file stops with a precise error and leaves the store as it
 was before that transaction.
@@ -12,11 +13,12 @@ from __future__ import annotations
 import stat
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from scorecard.errors import InputError
 from scorecard.numbers import format_number
@@ -29,7 +31,7 @@ Progress = Callable[[int], None]
 
 
 def detect(path: Path) -> str:
-    """The kind of input at ``path``: police_uk, home_office, ons, local_series."""
+    """The kind of input at ``path``: police_uk, home_office, ons, workforce, local_series, office_tables."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -50,6 +52,10 @@ def detect(path: Path) -> str:
         return "police_uk"
     if suffix == ".csv" and police_uk.looks_like_police_uk_csv(path):
         return "police_uk"
+    from scorecard.sources.office_tables import looks_like_office_tables
+
+    if suffix == ".csv" and looks_like_office_tables(path):
+        return "office_tables"
     from scorecard.sources import home_office, local_series
 
     if home_office.looks_like_home_office(path):
@@ -71,7 +77,8 @@ def _not_ours(path: Path) -> InputError:
         path,
         "not a file type the scorecard reads: expected a data.police.uk archive or CSV, a Home Office "
         "police recorded crime table (ODS/XLSX/CSV/parquet), an ONS Police Force Area data tables "
-        "workbook, or a local series file (see docs/local-series.md)",
+        "workbook, a Home Office police workforce tables workbook (ODS), a local series file "
+        "(see docs/local-series.md), or a table file (docs/tables.md)",
     )
 
 
@@ -79,14 +86,20 @@ def _workbook_kind(path: Path) -> str:
     """A workbook's kind, after ``cells.open_workbook`` has checked it: a workbook that would
     inflate without bound, is damaged or is misnamed is refused here, for its own reason,
     before any sniffer opens it (calamine inflates shared strings just to list sheet names)."""
-    from scorecard.sources import cells, home_office, local_series
+    from scorecard.sources import cells, home_office, local_series, workforce
 
     with cells.open_workbook(path) as book:
         names = list(book.sheet_names)
+    from scorecard.sources.office_tables import looks_like_office_tables
+
+    if looks_like_office_tables(path):
+        return "office_tables"
     if home_office.looks_like_home_office(path):
         return "home_office"
     if any(n.strip().casefold() == "table p1" for n in names):
         return "ons"
+    if workforce.looks_like_workforce(path):
+        return "workforce"
     if local_series.looks_like_local_series(path):
         return "local_series"
     raise _not_ours(path)
@@ -107,12 +120,14 @@ def _refuse_misnamed_workbook(path: Path) -> None:
 
 
 def parse(path: Path, kind: str) -> ParsedFile:
-    from scorecard.sources import home_office, local_series, ons
+    from scorecard.sources import home_office, local_series, ons, workforce
 
     if kind == "home_office":
         return home_office.read_home_office(path)
     if kind == "ons":
         return ons.read_ons_workbook(path)
+    if kind == "workforce":
+        return workforce.read_workforce(path)
     if kind == "local_series":
         return local_series.read_local_series(path)
     raise AssertionError(kind)  # pragma: no cover
@@ -131,15 +146,49 @@ def ingest_path(store: Store, path: Path, *, progress: Progress | None = None,
     previous = store.find_load_by_checksum(sha)
     if previous is not None:
         return {"path": str(path), "status": "unchanged", "rows": 0, "load_id": previous}
+    if kind == "office_tables":
+        from scorecard.sources.office_table_load import load_office_tables
+
+        return load_office_tables(store, path, sha256=sha, size=path.stat().st_size)
     parsed = parse(path, kind)
-    result = load_parsed(store, parsed, sha256=sha, size=path.stat().st_size)
+    span = _span(parsed)
+    if kind == "workforce":
+        parsed = _keep_newest_editions(store, parsed, span)
+        if parsed.table.num_rows == 0:
+            return {"path": str(path), "status": "unchanged", "rows": 0, "load_id": None,
+                    "warnings": list(parsed.warnings)}
+    result = load_parsed(store, parsed, sha256=sha, size=path.stat().st_size, span=span)
     if progress:
         progress(path.stat().st_size)
     return result
 
 
-def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int) -> dict[str, Any]:
-    """Load observations, replacing what the file supersedes and recording revisions."""
+def _span(parsed: ParsedFile) -> tuple[date, date] | None:
+    """The first and last month of a file's figures (None for a file with none)."""
+    if parsed.table.num_rows == 0:
+        return None
+    return pc.min(parsed.table.column("first_month")).as_py(), pc.max(parsed.table.column("last_month")).as_py()
+
+
+def _keep_newest_editions(store: Store, parsed: ParsedFile, span: tuple[date, date] | None) -> ParsedFile:
+    """A workforce edition without the census dates the store holds from a newer edition
+    (``workforce.without_dates``): the dates are those of loads whose span ends later."""
+    if span is None:
+        return parsed
+    from scorecard.sources import workforce
+
+    held = store.con.execute(
+        """SELECT o.first_month, min(l.file_name) FROM observations o JOIN loads l ON l.load_id = o.load_id
+           WHERE o.dataset = ? AND l.last_month > ? GROUP BY o.first_month""", [parsed.dataset, span[1]]).fetchall()
+    return workforce.without_dates(parsed, dict(held))
+
+
+def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int,
+                span: tuple[date, date] | None = None) -> dict[str, Any]:
+    """Load observations, replacing what the file supersedes and recording revisions.
+
+    ``span`` is recorded as the months the load covers when given (the whole file's, even where
+    some of its figures were left out); by default, the months of the figures loaded."""
     table = parsed.table
     if table.schema != OBSERVATION_SCHEMA:
         table = table.cast(OBSERVATION_SCHEMA)
@@ -181,11 +230,11 @@ def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int) -> 
         con.execute(f"""DELETE FROM observations o WHERE o.dataset = ? AND EXISTS (
                           SELECT 1 FROM _keys n WHERE {join_on})""", [parsed.dataset])
         con.execute("INSERT INTO observations SELECT * FROM _new")
-        span = fetch_one(con, "SELECT min(first_month), max(last_month) FROM _new")
-        assert span is not None
+        held = span or fetch_one(con, "SELECT min(first_month), max(last_month) FROM _new")
+        assert held is not None
         store.record_load(load_id=load_id, path=parsed.path, sha256=sha256, size=size, kind=parsed.kind,
                           dataset=parsed.dataset, rows=table.num_rows, covers=parsed.covers,
-                          first_month=span[0], last_month=span[1], warnings=list(parsed.warnings))
+                          first_month=held[0], last_month=held[1], warnings=list(parsed.warnings))
         con.execute("DROP TABLE _new")
         con.execute("DROP TABLE _keys")
     return {"path": parsed.path, "status": "loaded", "load_id": load_id, "rows": table.num_rows,

@@ -30,15 +30,20 @@ from scorecard.areas import force
 from scorecard.catalogue.schema import Catalogue
 from scorecard.documents import board_paper, statement
 from scorecard.documents import format as fmt
+from scorecard.documents.annual_config import AnnualReportConfig, StopSearchFile, WorkforceFile
+from scorecard.documents.annual_report import AnnualInputs
 from scorecard.documents.config import DocumentConfig
 from scorecard.documents.model import Document
 from scorecard.documents.parts import DocumentInputs
 from scorecard.figures import StatementFigures, statement_figures, year_figures
-from scorecard.periods import FinancialYear, Period, parse
+from scorecard.periods import FinancialYear, Period, parse, parse_month
 from scorecard.render.html import STYLESHEET
 from scorecard.render.write import PdfPrinter, base_name, write_document
+from scorecard.sources.office_table_load import held_tables
+from scorecard.stop_search import StopSearchFigures
 from scorecard.store import Store
 from scorecard.windows import StatementPeriod
+from scorecard.workforce import WorkforceFigures
 
 
 @dataclass(frozen=True)
@@ -131,23 +136,51 @@ def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear,
     """``scorecard annual-report``: the configuration and chapters read, the tables computed (the
     store is opened only when a figures table needs it), the report built
     (``documents.annual_report``) and written in every format asked for."""
-    from scorecard.documents.annual_config import AnnualReportConfig
     from scorecard.documents.annual_report import build_annual_report, read_chapters
 
     with ExitStack() as stack:
         printer = stack.enter_context(PdfPrinter()) if PdfPrinter.worthwhile(formats) else None
         config = AnnualReportConfig.load(config_path, year, list(catalogue.by_id))
         chapters = read_chapters(config.chapters_dir)
-        figures = {}
-        if config.figures:
+        inputs = AnnualInputs()
+        if config.figures or config.office_tables or config.stop_search or config.workforce:
             with open_store() as store:
-                figures = year_figures(store, catalogue, force_id, [m for t in config.figures for m in t.measures],
-                                       year)
+                inputs = gather_annual(store, catalogue, config, force_id, year)
         doc = build_annual_report(config, chapters, force_id=force_id, area_name=force(force_id).name, year=year,
                                   generated_at=datetime.now().replace(microsecond=0).isoformat(),
-                                  software_version=__version__, catalogue_version=catalogue.version,
-                                  figures=figures)
+                                  software_version=__version__, catalogue_version=catalogue.version, inputs=inputs)
         return Published(force_id, doc, tuple(write_document(doc, formats, out_dir, printer=printer)))
+
+
+def gather_annual(store: Store, catalogue: Catalogue, config: AnnualReportConfig, force_id: str,
+                  year: FinancialYear) -> AnnualInputs:
+    """Everything an annual report's tables need from the store, for one force and year."""
+    figures = year_figures(store, catalogue, force_id, [m for t in config.figures for m in t.measures], year)
+    return AnnualInputs(figures, held_tables(store, force_id, year.label),
+                        annual_stop_search(store, config.stop_search, force_id),
+                        annual_workforce(store, config.workforce, force_id))
+
+
+def annual_workforce(store: Store, spec: WorkforceFile | None, force_id: str) -> WorkforceFigures | None:
+    """The workforce figures an annual report's configuration asks for (None: it asks for none)."""
+    if spec is None:
+        return None
+    from scorecard.workforce import workforce_figures
+
+    return workforce_figures(store, force_id, parse_month(spec.at),
+                             earlier=parse_month(spec.earlier) if spec.earlier else None, basis=spec.basis)
+
+
+def annual_stop_search(store: Store, spec: StopSearchFile | None, force_id: str) -> StopSearchFigures | None:
+    """The stop-and-search figures an annual report's configuration asks for (None: it asks for none)."""
+    if spec is None:
+        return None
+    from scorecard.census import load_census
+    from scorecard.documents.annual_config import stop_search_months
+    from scorecard.stop_search import stop_search_figures
+
+    months = stop_search_months(spec.months)
+    return stop_search_figures(store, force_id, months.first, months.last, load_census(spec.census))
 
 
 def index_page(published: list[Published], sp: StatementPeriod, formats: list[str]) -> str:
@@ -167,5 +200,6 @@ def index_page(published: list[Published], sp: StatementPeriod, formats: list[st
                         f"One {kind} for each of {areas}, figures up to {sp.data_to.name()}.", entries, stylesheet)
 
 
-__all__ = ["Published", "build", "gather", "index_page", "publish", "publish_annual_report", "statement_period"]
+__all__ = ["Published", "annual_stop_search", "annual_workforce", "build", "gather", "gather_annual", "index_page",
+           "publish", "publish_annual_report", "statement_period"]
 

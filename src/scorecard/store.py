@@ -132,6 +132,15 @@ CREATE TABLE IF NOT EXISTS lsoa_lookup (
     force_id VARCHAR
 );
 
+-- Tables the PCC's office or partners supply (scorecard.sources.office_tables), one row each:
+-- the checked table and its findings as JSON, replaced by a later load of the same id and year.
+CREATE TABLE IF NOT EXISTS office_tables (
+    load_id BIGINT NOT NULL,
+    force_id VARCHAR NOT NULL, year VARCHAR NOT NULL, table_id VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL, sheet VARCHAR,
+    body VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS population (
     area_type VARCHAR NOT NULL, area_code VARCHAR NOT NULL, force_id VARCHAR,
     year INTEGER NOT NULL, population DOUBLE NOT NULL, source VARCHAR NOT NULL
@@ -360,6 +369,15 @@ class Store:
         )
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def office_tables(self, force_id: str, year: str) -> list[str]:
+        """The JSON bodies of the office tables held for a force and financial year, by id (none
+        from a store written before office tables were kept)."""
+        if fetch_one(self.con, "SELECT 1 FROM duckdb_tables() WHERE table_name = 'office_tables'") is None:
+            return []
+        rows = self.con.execute("SELECT body FROM office_tables WHERE force_id = ? AND year = ? ORDER BY table_id",
+                                [force_id, year]).fetchall()
+        return [str(r[0]) for r in rows]
 
     def revisions(self) -> list[dict[str, object]]:
         cur = self.con.execute("SELECT * FROM revisions ORDER BY revised_at, force_id, what")

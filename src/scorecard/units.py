@@ -49,7 +49,7 @@ class Unit:
     singular_suffix: str = ""  # " second", for exactly one
     per: int | None = None  # a rate's base: 100000 is "per 100,000 people"
     label: str = ""  # the unit in words, for table headers and notes
-    all_places: bool = False  # show every place even when the value is whole: £10.00 beside £11.67
+    all_places: bool = False  # show every place even when the value is whole: £10.00 beside £11.67, 3.0 beside 0.7
 
     @property
     def additive(self) -> bool:
@@ -82,6 +82,11 @@ UNITS: dict[str, Unit] = {u.id: u for u in (
     Unit("hours", "duration", "mean", 1, suffix=" hours", singular_suffix=" hour", label="hours"),
     Unit("days", "duration", "mean", 1, suffix=" days", singular_suffix=" day", label="days"),
     Unit("score", "score", "mean", 1, label="score"),
+    # A ratio of two rates, as the Home Office states disproportionality: "3.0", "0.7" (never "3").
+    Unit("ratio", "score", "mean", 1, label="ratio", all_places=True),
+    # Full-time equivalents of a workforce at a date: a stock (never summed over months), shown
+    # whole as the Home Office's bulletins show it; a headcount is a ``count`` taken ``latest``.
+    Unit("fte", "count", "latest", 0, label="full-time equivalents"),
     _rate(1000), _rate(100_000), _rate(1_000_000),
 )}
 

@@ -27,7 +27,7 @@ from scorecard.areas import forces
 from scorecard.catalogue.schema import Catalogue
 from scorecard.documents.commentary import VOICE_HEADINGS, check_numbers, resolve
 from scorecard.documents.config import DocumentConfig, DocumentConfigFile
-from scorecard.documents.model import Commentary, Voice
+from scorecard.documents.model import Commentary, Table, Voice
 from scorecard.documents.parts import DocumentInputs
 from scorecard.errors import ConfigError
 from scorecard.periods import FinancialYear, PeriodError, parse
@@ -170,6 +170,60 @@ def verify(path: Path, store: Store, catalogue: Catalogue) -> list[Difference]:
     return [d if d.file else Difference(name, d.where, d.published, d.now) for d in diffs]
 
 
+def _workforce_table(settings: object, force_id: str,
+                     open_store: Callable[[], AbstractContextManager[Store]] | None) -> dict[str, Table]:
+    """The workforce table, from the store's Home Office workforce figures again."""
+    from scorecard.documents.annual_config import WorkforceFile
+    from scorecard.documents.workforce_table import workforce_table
+    from scorecard.publish import annual_workforce
+
+    if open_store is None:
+        raise ValueError("its workforce table needs the store it was built from (--store)")
+    with open_store() as store:
+        figures = annual_workforce(store, WorkforceFile.model_validate(settings), force_id)
+    assert figures is not None
+    return {"workforce": workforce_table(figures)}
+
+
+def _stop_search_tables(settings: object, force_id: str,
+                       open_store: Callable[[], AbstractContextManager[Store]] | None) -> dict[str, Table]:
+    """The stop-and-search tables, from the store's data.police.uk rows again."""
+    from scorecard.documents.annual_config import StopSearchFile
+    from scorecard.documents.stop_search_table import ethnicity_table, outcomes_table
+    from scorecard.publish import annual_stop_search
+
+    if open_store is None:
+        raise ValueError("its stop-and-search tables need the store they were built from (--store)")
+    with open_store() as store:
+        figures = annual_stop_search(store, StopSearchFile.model_validate(settings), force_id)
+    assert figures is not None
+    return {"stop_search": outcomes_table(figures), "stop_search_ethnicity": ethnicity_table(figures)}
+
+
+def _office_tables(settings: dict[str, Any], force_id: str, ids: list[str],
+                   open_store: Callable[[], AbstractContextManager[Store]] | None) -> dict[str, Table]:
+    """The report's tables from table files, and its validation table, from the store again."""
+    from scorecard.documents.office_table import office_table, validation_section
+    from scorecard.sources.office_table_load import held_tables
+    from scorecard.sources.office_tables import cross_check
+
+    if open_store is None:
+        raise ValueError("its tables from table files need the store they were loaded into (--store)")
+    with open_store() as store:
+        held = {t.id: t for t in held_tables(store, force_id, str(settings.get("year")))}
+    missing = [i for i in ids if i not in held]
+    if missing:
+        raise ValueError(f"the store holds no table {missing[0]!r} for {force_id} {settings.get('year')}")
+    used = [held[i] for i in ids]
+    out = {t.id: office_table(t) for t in used}
+    if settings.get("status") != "approved":
+        section = validation_section([f for t in used for f in t.findings] + cross_check(used),
+                                     [t for t in held.values() if t.id not in ids])
+        if section is not None:
+            out.update({b.id: b for b in section.blocks if isinstance(b, Table)})
+    return out
+
+
 def verify_annual_report(path: Path, catalogue: Catalogue | None = None,
                          open_store: Callable[[], AbstractContextManager[Store]] | None = None) -> list[Difference]:
     """An annual report's computed tables, worked out again from the configuration it was built
@@ -214,6 +268,13 @@ def verify_annual_report(path: Path, catalogue: Catalogue | None = None,
                 held = year_figures(store, catalogue, str(data.get("force_id")),
                                     [m for t in tables for m in t.measures], year)
             rebuilt.update({t.id: figures_table(t, held, year) for t in tables})
+        if settings.get("workforce") is not None:
+            rebuilt.update(_workforce_table(settings["workforce"], str(data.get("force_id")), open_store))
+        if settings.get("stop_search") is not None:
+            rebuilt.update(_stop_search_tables(settings["stop_search"], str(data.get("force_id")), open_store))
+        office_ids = [str(t) for t in settings.get("office_tables") or []]
+        if office_ids:
+            rebuilt.update(_office_tables(settings, str(data.get("force_id")), office_ids, open_store))
     except (ValueError, PeriodError) as exc:  # pydantic's ValidationError is a ValueError
         raise ConfigError(path, f"the annual report's configuration in report.json cannot be read: {exc}") from None
     now = {tid: {"block": "Table", **asdict(t)} for tid, t in rebuilt.items()}

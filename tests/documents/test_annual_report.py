@@ -19,10 +19,11 @@ import pytest
 from docx import Document as WordDocument
 from typer.testing import CliRunner
 
+from conftest import annual_report_of
 from scorecard.catalogue.schema import Catalogue, HeldSeries
 from scorecard.cli import app
 from scorecard.documents.annual_config import AnnualReportConfig
-from scorecard.documents.annual_report import build_annual_report, read_chapters
+from scorecard.documents.annual_report import AnnualInputs, build_annual_report, read_chapters
 from scorecard.documents.model import Document, Table
 from scorecard.errors import ConfigError
 from scorecard.figures import year_figures
@@ -48,17 +49,13 @@ def held_catalogue(store_path: Path, catalogue: Catalogue) -> Catalogue:
 
 
 def build(config_path: Path = DEMO, store_path: Path | None = None, catalogue: Catalogue | None = None) -> Document:
-    """The report as `scorecard annual-report` builds it; a figures table's figures from the store."""
-    config = AnnualReportConfig.load(config_path, YEAR, list(catalogue.by_id) if catalogue else [])
-    figures = {}
-    if config.figures:
-        assert store_path is not None and catalogue is not None
-        with Store.open(store_path, read_only=True) as store:
-            figures = year_figures(store, catalogue, "west-midlands", [m for t in config.figures for m in t.measures],
-                                   YEAR)
+    """The report as `scorecard annual-report` builds it; with a store, its tables' inputs from it."""
+    if store_path is not None and catalogue is not None:
+        return annual_report_of(store_path, catalogue, config_path)
+    config = AnnualReportConfig.load(config_path, YEAR, [])
     return build_annual_report(config, read_chapters(config.chapters_dir), force_id="west-midlands",
                                area_name="West Midlands", year=YEAR, generated_at="2026-01-05T09:30:00",
-                               software_version="test", catalogue_version="test", figures=figures)
+                               software_version="test", catalogue_version="test")
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +104,7 @@ def test_a_figure_the_store_does_not_hold_for_the_year_says_so(real_store_path: 
     config = AnnualReportConfig.load(path, FinancialYear(2010), list(held.by_id))
     doc = build_annual_report(config, read_chapters(config.chapters_dir), force_id="west-midlands",
                               area_name="West Midlands", year=FinancialYear(2010), generated_at="", software_version="",
-                              catalogue_version="", figures=figures)
+                              catalogue_version="", inputs=AnnualInputs(figures))
     contact = table(doc, "contact")
     assert contact.rows[0].cells[2].text == "–"
     assert "Not held for 2010-11: 999 calls answered within 10 seconds" in " ".join(contact.notes)
@@ -123,10 +120,10 @@ def test_an_unknown_measure_in_a_figures_table_is_named(tmp_path: Path, catalogu
 def test_chapters_are_sections_in_file_order_with_tables_where_placed(demo: Document) -> None:
     doc = demo
     assert [s.heading for s in doc.sections] == [
-        "Foreword by the Police and Crime Commissioner", "West Midlands Police",
+        "Foreword by the Police and Crime Commissioner", "West Midlands Police", "Working in partnership locally",
         "Good governance, transparency, equality and public engagement",
-        "Financial planning, resources and grant giving", "Notes"]
-    governance = doc.sections[2].blocks
+        "Financial planning, resources and grant giving", "Notes", "Validation of the supplied tables"]
+    governance = doc.sections[3].blocks
     assert [type(b).__name__ for b in governance] == ["Commentary", "Table", "Commentary", "Table"]
     peel = table(doc, "peel")
     assert [[c.text for c in r.cells] for r in peel.rows][2:] == [
@@ -250,3 +247,112 @@ def test_the_command_refuses_what_it_cannot_build(tmp_path: Path, args: list[str
     assert res.exit_code == 2, res.output
     assert res.stderr.startswith("error: ") and says in res.stderr, res.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_the_draft_lists_what_the_supplied_tables_get_wrong_and_the_approved_report_does_not(
+        demo: Document, real_store_path: Path, catalogue: Catalogue, tmp_path: Path) -> None:
+    # The four inconsistencies seed 003 itself contains (tests/sources/test_office_tables.py works them out).
+    validation = table(demo, "validation")
+    assert validation.caption == "Validation: 4 findings in the supplied tables"
+    assert [r.cells[0].text for r in validation.rows] == [
+        "05-third-party-reporting.csv, row 18, column C (Positive outcome rate)",
+        "05-third-party-reporting.csv, row 20, column C (Positive outcome rate)",
+        "08-community-safety.csv, row 16, column B (2023/24)", "10-idva-isva.csv, row 14, column A (Priority)"]
+    victims = table(demo, "victims_fund")
+    assert [c.text for c in victims.rows[-1].cells] == ["Total Victims Fund Budget", "£3,605,815"]
+    assert victims.rows[-1].kind == "total"
+    approved = tmp_path / "annual.yaml"
+    approved.write_text(DEMO.read_text("utf-8").replace("status: draft", "status: approved"), "utf-8")
+    shutil.copytree(DEMO.parent / "chapters", tmp_path / "chapters")
+    doc = build(approved, real_store_path, held_catalogue(real_store_path, catalogue))
+    assert "validation" not in [s.id for s in doc.sections]
+
+
+def test_a_supplied_table_not_held_is_an_error_naming_the_line(tmp_path: Path, catalogue: Catalogue) -> None:
+    path = write_config(tmp_path, {"01.md": "# Money\n{table:grants}\n"}, "office_tables: [grants]\n")
+    config = AnnualReportConfig.load(path, YEAR, list(catalogue.by_id))
+    with pytest.raises(ConfigError, match=r"no table 'grants' is held for West Midlands 2023-24") as caught:
+        build_annual_report(config, read_chapters(config.chapters_dir), force_id="west-midlands",
+                            area_name="West Midlands", year=YEAR, generated_at="", software_version="",
+                            catalogue_version="")
+    assert caught.value.line == config.lines["grants"]
+
+
+def test_verify_finds_a_supplied_figure_changed_after_publication(tmp_path: Path, real_store_path: Path) -> None:
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["annual-report", "--area", "west-midlands", "--year", "2023-24", "--config", str(DEMO),
+                              "--format", "json", "--out", str(out), "--store", str(real_store_path)])
+    assert res.exit_code == 0, res.output
+    published = json.loads((out / "report.json").read_text("utf-8"))
+    for section in published["sections"]:
+        for block in section["blocks"]:
+            if block.get("id") == "victims_fund":
+                block["rows"][0]["cells"][1]["text"] = "£754,271"  # Domestic Abuse, typed wrongly
+    (out / "report.json").write_text(json.dumps(published), "utf-8")
+    res = runner.invoke(app, ["verify", str(out / "report.json"), "--store", str(real_store_path)])
+    assert res.exit_code == 1
+    assert "published '£754,271'" in res.stdout and "'£745,271'" in res.stdout, res.stdout
+
+
+MERSEYSIDE = ROOT / "demo" / "annual" / "merseyside" / "merseyside-2019-20.yaml"
+
+
+def test_the_stop_and_search_tables_come_from_the_store_and_verify_agrees(tmp_path: Path,
+                                                                          real_store_path: Path) -> None:
+    # Merseyside, December 2019 to February 2020, counted straight from the zipped CSVs in
+    # tests/golden/stop_search/outcomes.tsv and ethnicity.tsv: 9,631 searches, 700 arrests; Black 257
+    # searches of 14,552 people (Census 2011), 17.66 per 1,000, against White 7,604 of 1,305,303, 5.83.
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["annual-report", "--area", "merseyside", "--year", "2019-20", "--config",
+                              str(MERSEYSIDE), "--format", "json,csv", "--out", str(out), "--store",
+                              str(real_store_path)])
+    assert res.exit_code == 0, res.output
+    published = json.loads((out / "report.json").read_text("utf-8"))
+    tables = {b["id"]: b for s in published["sections"] for b in s["blocks"] if b.get("block") == "Table"}
+    outcomes = {r["cells"][0]["text"]: r["cells"][1]["text"] for r in tables["stop_search"]["rows"]}
+    assert outcomes["Searches"] == "9,631" and outcomes["Arrests"] == "700"
+    groups = {r["cells"][0]["text"]: [c["text"] for c in r["cells"][1:]]
+              for r in tables["stop_search_ethnicity"]["rows"]}
+    assert groups["Black"][:3] == ["257", "14,552", "17.66 per 1,000 people"]
+    assert groups["White"][:3] == ["7,604", "1,305,303", "5.83 per 1,000 people"]
+    assert "Census 2011" in tables["stop_search_ethnicity"]["caption"]
+    assert runner.invoke(app, ["verify", str(out / "report.json"), "--store", str(real_store_path)]).exit_code == 0
+    for row in tables["stop_search"]["rows"]:
+        if row["cells"][0]["text"] == "Arrests":
+            row["cells"][1]["text"] = "7,000"
+    (out / "report.json").write_text(json.dumps(published), "utf-8")
+    res = runner.invoke(app, ["verify", str(out / "report.json"), "--store", str(real_store_path)])
+    assert res.exit_code == 1 and "published '7,000'" in res.stdout, res.stdout
+
+
+def test_stop_and_search_months_the_store_does_not_hold_are_refused(tmp_path: Path, real_store_path: Path) -> None:
+    config = tmp_path / "merseyside.yaml"
+    config.write_text(MERSEYSIDE.read_text("utf-8").replace("Dec 2019 to Feb 2020", "Nov 2019 to Feb 2020"), "utf-8")
+    shutil.copytree(MERSEYSIDE.parent / "chapters", tmp_path / "chapters")
+    res = runner.invoke(app, ["annual-report", "--area", "merseyside", "--year", "2019-20", "--config", str(config),
+                              "--format", "json", "--out", str(tmp_path / "out"), "--store", str(real_store_path)])
+    assert res.exit_code != 0 and "Nov 2019" in res.stderr, res.output
+
+
+def test_the_workforce_table_is_a_headcount_at_each_date_never_a_sum(tmp_path: Path, real_store_path: Path,
+                                                                   catalogue: Catalogue) -> None:
+    # tests/golden/workforce/police-workforce-sep19-tables.tsv (LibreOffice's export of the Home Office ODS,
+    # not our reader): West Midlands at 31 March and 30 September 2019, Tables 7, 8, 11 and 12, row 32.
+    golden = {}
+    for line in (ROOT / "tests" / "golden" / "workforce" / "police-workforce-sep19-tables.tsv").read_text(
+            "utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 7 and parts[3] == "West Midlands":
+            golden[(parts[4], parts[5])] = parts[6]
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "01.md").write_text("# Our workforce\n\n{table:workforce}\n", "utf-8")
+    config = tmp_path / "annual.yaml"
+    config.write_text("chapters_dir: chapters\nworkforce:\n  at: Sep 2019\n  earlier: Mar 2019\n", "utf-8")
+    doc = annual_report_of(real_store_path, catalogue, config, year="2019-20")
+    rows = {r.cells[0].text: [c.text for c in r.cells[1:3]] for r in table(doc, "workforce").rows}
+    for role, series in (("Police officers", "officers"), ("Police staff", "staff"),
+                         ("Police community support officers", "pcsos"), ("Special constables", "specials")):
+        assert rows[role] == [f"{int(golden[(series, d)]):,}" for d in ("2019-03-31", "2019-09-30")], role
+    # A stock at a date: the total of the roles at 30 September, not anything added up over months.
+    september = sum(int(golden[(s, "2019-09-30")]) for s in ("officers", "staff", "pcsos", "specials"))
+    assert rows["Total"][1] == f"{september:,}"

@@ -36,14 +36,10 @@ from typing import Any
 
 import pytest
 
-from scorecard.catalogue.schema import Catalogue, HeldSeries
-from scorecard.documents.annual_config import AnnualReportConfig
-from scorecard.documents.annual_report import build_annual_report, read_chapters
+from conftest import annual_report_of
+from scorecard.catalogue.schema import Catalogue
 from scorecard.documents.model import Document, Status
-from scorecard.figures import year_figures
-from scorecard.periods import FinancialYear
 from scorecard.render.write import write_document
-from scorecard.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 STATEMENT = ("west-midlands", "2024-25 Q1", "west-midlands-2024-25-q1-statement.yaml")
@@ -83,23 +79,8 @@ def pages(demo_document: Demo, statement: Document, real_store_path: Path, catal
     board_paper = demo_document(real_store_path, catalogue, BOARD_PAPER)
     return {"statement": written_page(statement, tmp_path_factory.mktemp("statement")),
             "board-paper": written_page(board_paper, tmp_path_factory.mktemp("board-paper")),
-            "annual-report": written_page(demo_annual_report(real_store_path, catalogue),
+            "annual-report": written_page(annual_report_of(real_store_path, catalogue),
                                           tmp_path_factory.mktemp("annual-report"))}
-
-
-def demo_annual_report(store_path: Path, catalogue: Catalogue) -> Document:
-    """The demo's West Midlands annual report 2023-24 (seed 003's shape), as `scorecard
-    annual-report` builds it: chapters, the precept table, the PEEL grades and the call-handling
-    figures from the store."""
-    year = FinancialYear(2023)
-    with Store.open(store_path, read_only=True) as store:
-        held = catalogue.with_held_series([HeldSeries(*row) for row in store.series_held()])
-        config = AnnualReportConfig.load(ROOT / "demo" / "annual" / "west-midlands-2023-24.yaml", year,
-                                         list(held.by_id))
-        figures = year_figures(store, held, "west-midlands", [m for t in config.figures for m in t.measures], year)
-    return build_annual_report(config, read_chapters(config.chapters_dir), force_id="west-midlands",
-                               area_name="West Midlands", year=year, generated_at=FIXED_TIME,
-                               software_version="test", catalogue_version=catalogue.version, figures=figures)
 
 
 @pytest.fixture(scope="module")

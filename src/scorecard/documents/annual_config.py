@@ -14,12 +14,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scorecard import config_files
+from scorecard.census import BUNDLED
 from scorecard.documents.model import Status
-from scorecard.periods import FinancialYear, PeriodError, parse
+from scorecard.periods import FinancialYear, MonthRange, PeriodError, parse, parse_month
 from scorecard.precept import pounds
 
 
@@ -47,6 +49,22 @@ class FiguresTableFile(_Strict):
     measures: list[str] = Field(min_length=1, description="Measure ids (`scorecard catalogue list --held`).")
 
 
+class StopSearchFile(_Strict):
+    """The stop-and-search tables: the months the store's data.police.uk files cover, and the census."""
+
+    months: str = Field(min_length=1, description="The months, e.g. 'Dec 2019 to Feb 2020' or '2019-20'; every "
+                                                   "one must be held for the force.")
+    census: int = Field(2011, description="The census year of the population by ethnic group.")
+
+
+class WorkforceFile(_Strict):
+    """The workforce table: the force's headcount (or FTE) at a census date, against an earlier one."""
+
+    at: str = Field(min_length=1, description="The census month, e.g. 'Mar 2019' (31 March 2019).")
+    earlier: str | None = Field(None, description="The month compared with; default twelve months before.")
+    basis: Literal["headcount", "fte"] = "headcount"
+
+
 class AnnualReportFile(_Strict):
     """The keys an annual report configuration may hold (see docs/annual-report.md)."""
 
@@ -56,7 +74,24 @@ class AnnualReportFile(_Strict):
     precept: PreceptFile | None = None
     peel: PeelFile | None = None
     figures: list[FiguresTableFile] = Field(default_factory=list)
+    stop_search: StopSearchFile | None = None
+    workforce: WorkforceFile | None = None
+    office_tables: list[str] = Field(default_factory=list, description="Ids of tables loaded from table files "
+                                                                       "(`scorecard ingest tables.xlsx`).")
     notes: list[str] = Field(default_factory=list)
+
+    def stop_search_months(self) -> MonthRange:
+        return stop_search_months(self.stop_search.months if self.stop_search else "")
+
+
+#: The tables ``stop_search:`` configures.
+STOP_SEARCH_TABLES = ("stop_search", "stop_search_ethnicity")
+
+
+def stop_search_months(label: str) -> MonthRange:
+    """The months a stop-and-search table covers, from any period label ("Dec 2019 to Feb 2020")."""
+    period = parse(label)
+    return MonthRange(period.first, period.last)
 
 
 @dataclass(frozen=True)
@@ -78,6 +113,9 @@ class AnnualReportConfig:
     lines: dict[str, int | None] = field(default_factory=dict)  # line of each table's key, for errors
     figures: tuple[FiguresTableFile, ...] = ()
     year: str = ""  # the financial year it was loaded for, "2023-24"
+    office_tables: tuple[str, ...] = ()  # ids of tables the store holds from table files
+    stop_search: StopSearchFile | None = None
+    workforce: WorkforceFile | None = None
 
     def as_published(self) -> dict[str, object]:
         """What report.json records of it: no local paths."""
@@ -88,7 +126,9 @@ class AnnualReportConfig:
                            self.precept.current[0].label: str(self.precept.current[1])},
                 "source": self.precept.source},
             "peel": self.peel.model_dump() if self.peel else None, "notes": list(self.notes),
-            "figures": [t.model_dump() for t in self.figures],
+            "figures": [t.model_dump() for t in self.figures], "office_tables": list(self.office_tables),
+            "stop_search": self.stop_search.model_dump() if self.stop_search else None,
+            "workforce": self.workforce.model_dump() if self.workforce else None,
         }
 
     @classmethod
@@ -146,8 +186,36 @@ class AnnualReportConfig:
                                     f"no measure {mid!r} in the catalogue or the store"
                                     f"{config_files.suggest(mid, list(measure_ids))}; `scorecard catalogue list "
                                     "--held` lists them")
+        if spec.stop_search is not None:
+            try:
+                spec.stop_search_months()
+            except (PeriodError, ValueError) as exc:
+                raise doc.error(("stop_search", "months"), str(exc)) from None
+            if spec.stop_search.census not in BUNDLED:
+                raise doc.error(("stop_search", "census"), f"no census {spec.stop_search.census} is bundled; the "
+                                                           f"census years are {', '.join(map(str, BUNDLED))}")
+            for table_id in STOP_SEARCH_TABLES:
+                lines[table_id] = doc.line_of(("stop_search",))
+                ids.add(table_id)
+        if spec.workforce is not None:
+            months: tuple[tuple[str, str | None], ...] = (("at", spec.workforce.at),
+                                                          ("earlier", spec.workforce.earlier))
+            for name, written in months:
+                if written is not None:
+                    try:
+                        parse_month(written)
+                    except PeriodError as exc:
+                        raise doc.error(("workforce", name), f"{exc} (give a month, e.g. 'Mar 2019')") from None
+            lines["workforce"] = doc.line_of(("workforce",))
+            ids.add("workforce")
+        for i, table_id in enumerate(spec.office_tables):
+            if table_id in ids:
+                raise doc.error(("office_tables", i), f"table id {table_id!r} is taken: give each table its own id")
+            ids.add(table_id)
+            lines[table_id] = doc.line_of(("office_tables", i))
         return cls(spec.status, spec.title, folder, precept, spec.peel, tuple(spec.notes), str(path), lines,
-                   tuple(spec.figures), year.label)
+                   tuple(spec.figures), year.label, tuple(spec.office_tables), spec.stop_search, spec.workforce)
 
 
-__all__ = ["AnnualReportConfig", "AnnualReportFile", "FiguresTableFile", "PeelFile", "Precept", "PreceptFile"]
+__all__ = ["STOP_SEARCH_TABLES", "AnnualReportConfig", "AnnualReportFile", "FiguresTableFile", "PeelFile", "Precept",
+           "PreceptFile", "StopSearchFile", "WorkforceFile", "stop_search_months"]

@@ -19,18 +19,24 @@ an error naming the file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorecard.documents import format as fmt
 from scorecard.documents.annual_config import AnnualReportConfig, FiguresTableFile, PeelFile, Precept
 from scorecard.documents.commentary import read_text
 from scorecard.documents.model import Block, Column, Commentary, Document, Note, Row, Section, Table
+from scorecard.documents.office_table import office_table, validation_section
+from scorecard.documents.stop_search_table import ethnicity_table, outcomes_table
+from scorecard.documents.workforce_table import workforce_table
 from scorecard.errors import ConfigError
 from scorecard.figures import MeasureFigures
 from scorecard.periods import FinancialYear
 from scorecard.precept import WEEKS_IN_YEAR, precept_by_band
+from scorecard.sources.office_tables import OfficeTable, cross_check
+from scorecard.stop_search import StopSearchFigures
+from scorecard.workforce import WorkforceFigures
 
 LICENCE = "Contains public sector information licensed under the Open Government Licence v3.0."
 _PLACE = re.compile(r"^\{table:([^{}\s]*)\}$")
@@ -136,19 +142,50 @@ def _slash(fy: FinancialYear) -> str:
     return fy.label.replace("-", "/")
 
 
+@dataclass(frozen=True)
+class AnnualInputs:
+    """What the results stage hands the builder for one force and year (``publish.gather_annual``):
+    each figures table's measures for the year (``figures.year_figures``), the tables held from
+    table files, the stop-and-search figures for the configured months and the workforce at the
+    configured census dates."""
+
+    figures: Mapping[str, MeasureFigures] = field(default_factory=dict)
+    office_tables: Sequence[OfficeTable] = ()
+    stop_search: StopSearchFigures | None = None
+    workforce: WorkforceFigures | None = None
+
+
 def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...], *, force_id: str,
                         area_name: str, year: FinancialYear, generated_at: str, software_version: str,
-                        catalogue_version: str, figures: Mapping[str, MeasureFigures] | None = None) -> Document:
-    """The report: each chapter a section, its tables where placed.  ``figures`` holds each
-    figures table's measures for the year (``figures.year_figures``), handed over by the results
-    stage: the builder runs no query."""
+                        catalogue_version: str, inputs: AnnualInputs | None = None) -> Document:
+    """The report: each chapter a section, its tables where placed, from ``inputs`` (typed data
+    from the results stage: the builder runs no query).  Until the report is approved, a
+    validation section lists every finding in its tables from table files."""
+    got = inputs or AnnualInputs()
+    office_tables = got.office_tables
     tables: dict[str, Table] = {}
     if config.precept is not None:
         tables["precept"] = precept_table(config.precept)
     if config.peel is not None:
         tables["peel"] = peel_table(config.peel)
     for spec in config.figures:
-        tables[spec.id] = figures_table(spec, figures or {}, year)
+        tables[spec.id] = figures_table(spec, got.figures, year)
+    if config.stop_search is not None:
+        if got.stop_search is None:
+            raise ValueError("the configuration asks for stop-and-search tables: pass their figures")
+        tables["stop_search"] = outcomes_table(got.stop_search)
+        tables["stop_search_ethnicity"] = ethnicity_table(got.stop_search)
+    if config.workforce is not None:
+        if got.workforce is None:
+            raise ValueError("the configuration asks for a workforce table: pass its figures")
+        tables["workforce"] = workforce_table(got.workforce)
+    supplied = {t.id: t for t in office_tables}
+    for table_id in config.office_tables:
+        if table_id not in supplied:
+            raise ConfigError(Path(config.source), f"no table {table_id!r} is held for {area_name} {year.label}: "
+                                                   "load its table file with `scorecard ingest`",
+                              line=config.lines.get(table_id))
+        tables[table_id] = office_table(supplied[table_id])
     placed: set[str] = set()
     sections = []
     for n, chapter in enumerate(chapters, start=1):
@@ -176,6 +213,12 @@ def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...
                           line=config.lines.get(unplaced[0]))
     if config.notes:
         sections.append(Section("notes", "Notes", tuple(Note(text) for text in config.notes)))
+    used = [supplied[t] for t in config.office_tables]
+    findings = [f for t in used for f in t.findings] + cross_check(used)
+    not_placed = [t for t in office_tables if t.id not in config.office_tables]
+    validation = validation_section(findings, not_placed) if config.status != "approved" else None
+    if validation is not None:
+        sections.append(validation)
     title = config.title or "Police and Crime Commissioner's Annual Report"
     status_text = fmt.DOCUMENT_STATUS_WORDS[config.status]
     front = (("Police force area", area_name), ("Year", f"April {year.start_year} to March {year.start_year + 1}"),
@@ -187,4 +230,5 @@ def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...
                     collection="Police and Crime Commissioner")
 
 
-__all__ = ["Chapter", "build_annual_report", "figures_table", "peel_table", "precept_table", "read_chapters"]
+__all__ = ["AnnualInputs", "Chapter", "build_annual_report", "figures_table", "peel_table", "precept_table",
+           "read_chapters"]

@@ -14,9 +14,10 @@ The rules, each in one function:
 * **A figure** is shown by its unit (``scorecard.units``): counts as whole numbers with UK
   thousands commas ("28,675"; a count is never shown with a fraction — an average of
   counts is shown as "about 13"), percentages to one decimal place without a trailing ".0"
-  ("73%", "75.5%"), money in pounds and pence ("£1,250.50", whole pounds "£5,000"; in a column
-  of pence, unit ``pounds_and_pence``, "£10.00"), durations
-  with their word ("30 seconds"), rates with their base ("16.4 per million people").
+  ("73%", "75.5%"; one too small to show is "less than 0.1%", never "0%"), money in pounds
+  and pence ("£1,250.50", whole pounds "£5,000"; in a column of pence, unit
+  ``pounds_and_pence``, "£10.00"), durations with their word ("30 seconds"), rates with their
+  base ("16.4 per million people"), a ratio of rates to one place ("3.0", "0.7").
 * **A change** of a count, money, a duration or a rate is a percentage change, shown to one
   decimal place below 10% and as a whole number from 10% ("+1.9%", "−12%"; ``percent_places``,
   which the sentences use too), with a true minus sign; a change
@@ -80,6 +81,8 @@ def number_text(value: float, unit: Unit) -> str:
     if unit.kind == "count":
         return _grouped(value, 0)
     if unit.kind == "percentage":
+        if value > 0 and not _round(value, unit.places):  # 1 search in 9,631 is not "0%"
+            return f"less than {_grouped(10 ** -unit.places, unit.places)}%"
         return f"{_trimmed(value, unit.places)}%"
     if unit.kind == "money":
         pounds = _round(value, 2)
@@ -89,7 +92,7 @@ def number_text(value: float, unit: Unit) -> str:
     if unit.kind == "duration":
         shown = _trimmed(value, unit.places)
         return f"{shown}{unit.singular_suffix if shown == '1' else unit.suffix}"
-    return _trimmed(value, unit.places)
+    return _grouped(value, unit.places) if unit.all_places else _trimmed(value, unit.places)
 
 
 def figure(value: float | None, unit_id: str, ref: str | None = None) -> Cell:
@@ -169,6 +172,17 @@ def difference(value: float | None, unit_id: str, ref: str | None = None) -> Cel
         return Cell(None, MISSING, unit_id, ref)
     shown = number_text(abs(value), UNITS[unit_id])
     return Cell(value, f"{MINUS}{shown}" if _round(value, UNITS[unit_id].places) < 0 else shown, unit_id, ref)
+
+
+def as_written(value: float | None, unit_id: str, places: int, ref: str | None = None) -> Cell:
+    """A figure supplied in a table file, to the places its column was written with ("4%" beside
+    "96%", "89.6%" beside "92.5%"): quoting it to another precision would claim what the
+    supplier did not.  Counts and money keep their unit's rules ("1,139", "£3,605,815")."""
+    unit = UNITS[unit_id]
+    if value is None or unit.kind in ("count", "money"):
+        return figure(value, unit_id, ref)
+    shown = _grouped(value, places)
+    return Cell(value, f"{unit.prefix}{shown}{'%' if unit.kind == 'percentage' else unit.suffix}", unit_id, ref)
 
 
 def period(p: Period | None) -> Cell:

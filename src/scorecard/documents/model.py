@@ -66,6 +66,7 @@ class Row:
     icons: tuple[tuple[int, Icon], ...] = ()  # (column, icon) drawn before that column's text
     trend: tuple[float | None, ...] = ()  # a sparkline after the last column (the scorecard)
     trend_text: str = ""  # the sparkline's text alternative
+    kind: Literal["data", "heading", "subtotal", "total"] = "data"  # a total or heading row is set in bold
 
 
 @dataclass(frozen=True)

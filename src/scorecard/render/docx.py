@@ -673,7 +673,8 @@ class _Writer:
             word_row = grid.rows[r + 1]
             _row_flag(word_row, "w:cantSplit")
             for i, cell in enumerate(row.cells):
-                self._cell(word_row.cells[i], cell.text, t.columns[i].numeric, _icon_at(row, i))
+                self._cell(word_row.cells[i], cell.text, t.columns[i].numeric, _icon_at(row, i),
+                           bold=row.kind != "data")
             if trend:
                 self._trend(word_row.cells[len(t.columns)], row, t, r)
             if together and r < len(t.rows) - 1:
@@ -713,13 +714,13 @@ class _Writer:
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         return para
 
-    def _cell(self, cell: Any, text: str, numeric: bool, icon: Icon | None) -> None:
+    def _cell(self, cell: Any, text: str, numeric: bool, icon: Icon | None, *, bold: bool = False) -> None:
         para = self._cell_paragraph(cell, numeric)
         if icon is not None:
             self.icon(para.add_run(), str(charts.icon_svg(icon)), ICON_CM, icon.label)
             if icon.label not in text:  # the icon's words are always shown
                 para.add_run(_clean(f"{icon.label} "))
-        para.add_run(_clean(text))
+        para.add_run(_clean(text)).bold = bold or None
 
     def _trend(self, cell: Any, row: Row, t: Table, index: int) -> None:
         para = self._cell_paragraph(cell, False)
