@@ -153,7 +153,7 @@ def annual_report_of(store_path: Path, catalogue: Catalogue, config_path: Path =
     from scorecard.areas import force
     from scorecard.catalogue.schema import HeldSeries
     from scorecard.documents.annual_config import AnnualReportConfig
-    from scorecard.documents.annual_report import build_annual_report, read_chapters
+    from scorecard.documents.annual_report import build_annual_report, read_chapters, referenced_measures
     from scorecard.periods import FinancialYear, parse
     from scorecard.publish import gather_annual
 
@@ -162,7 +162,8 @@ def annual_report_of(store_path: Path, catalogue: Catalogue, config_path: Path =
     with Store.open(store_path, read_only=True) as store:
         held = catalogue.with_held_series([HeldSeries(*row) for row in store.series_held()])
         config = AnnualReportConfig.load(config_path, fy, list(held.by_id))
-        inputs = gather_annual(store, held, config, force_id, fy)
-    return build_annual_report(config, read_chapters(config.chapters_dir), force_id=force_id,
+        chapters = read_chapters(config.chapters_dir)
+        inputs = gather_annual(store, held, config, force_id, fy, referenced_measures(chapters))
+    return build_annual_report(config, chapters, force_id=force_id,
                                area_name=force(force_id).name, year=fy, generated_at=FIXED_TIME,
                                software_version="test", catalogue_version=catalogue.version, inputs=inputs)

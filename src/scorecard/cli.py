@@ -770,7 +770,7 @@ def verify(
 ) -> None:
     """Build a published document again from the store: list every figure, sentence, table cell, chart
     limit and commentary number that now differs."""
-    from scorecard.verify import read_published, verify_annual_report
+    from scorecard.verify import annual_report_needs_store, read_published, verify_annual_report
     from scorecard.verify import verify as verify_report
 
     def work() -> None:
@@ -778,9 +778,7 @@ def verify(
         annual = published.kind == "annual_report"
         if annual:  # its tables come from its configuration (and, for a figures table, the store)
             cat = load_catalogue(catalogue)
-            settings = data.get("config")
-            if isinstance(settings, dict) and any(settings.get(k) for k in ("figures", "office_tables", "stop_search",
-                                                                              "workforce")):
+            if annual_report_needs_store(data):
                 cat = _with_held_series(cat, store)  # no store: says so (exit 4)
             diffs = verify_annual_report(report_json, cat, lambda: Store.open(store, read_only=True))
         else:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
@@ -136,16 +136,17 @@ def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear,
     """``scorecard annual-report``: the configuration and chapters read, the tables computed (the
     store is opened only when a figures table needs it), the report built
     (``documents.annual_report``) and written in every format asked for."""
-    from scorecard.documents.annual_report import build_annual_report, read_chapters
+    from scorecard.documents.annual_report import build_annual_report, read_chapters, referenced_measures
 
     with ExitStack() as stack:
         printer = stack.enter_context(PdfPrinter()) if PdfPrinter.worthwhile(formats) else None
         config = AnnualReportConfig.load(config_path, year, list(catalogue.by_id))
         chapters = read_chapters(config.chapters_dir)
         inputs = AnnualInputs()
-        if config.figures or config.office_tables or config.stop_search or config.workforce:
+        quoted = referenced_measures(chapters)
+        if config.figures or config.office_tables or config.stop_search or config.workforce or quoted:
             with open_store() as store:
-                inputs = gather_annual(store, catalogue, config, force_id, year)
+                inputs = gather_annual(store, catalogue, config, force_id, year, quoted)
         doc = build_annual_report(config, chapters, force_id=force_id, area_name=force(force_id).name, year=year,
                                   generated_at=datetime.now().replace(microsecond=0).isoformat(),
                                   software_version=__version__, catalogue_version=catalogue.version, inputs=inputs)
@@ -153,9 +154,12 @@ def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear,
 
 
 def gather_annual(store: Store, catalogue: Catalogue, config: AnnualReportConfig, force_id: str,
-                  year: FinancialYear) -> AnnualInputs:
-    """Everything an annual report's tables need from the store, for one force and year."""
-    figures = year_figures(store, catalogue, force_id, [m for t in config.figures for m in t.measures], year)
+                  year: FinancialYear, quoted: Sequence[str] = ()) -> AnnualInputs:
+    """Everything an annual report's tables need from the store, for one force and year, and the
+    year's figure of each measure its chapters quote (``quoted``; an id the catalogue lacks is left
+    for the builder to name, with its chapter and line)."""
+    wanted = [m for t in config.figures for m in t.measures] + [m for m in quoted if m in catalogue.by_id]
+    figures = year_figures(store, catalogue, force_id, list(dict.fromkeys(wanted)), year)
     return AnnualInputs(figures, held_tables(store, force_id, year.label),
                         annual_stop_search(store, config.stop_search, force_id),
                         annual_workforce(store, config.workforce, force_id))

@@ -29,7 +29,7 @@ from scorecard.documents.commentary import VOICE_HEADINGS, check_numbers, resolv
 from scorecard.documents.config import DocumentConfig, DocumentConfigFile
 from scorecard.documents.model import Commentary, Table, Voice
 from scorecard.documents.parts import DocumentInputs
-from scorecard.errors import ConfigError
+from scorecard.errors import ConfigError, InputError
 from scorecard.periods import FinancialYear, PeriodError, parse
 from scorecard.publish import gather
 from scorecard.render.data import FORMAT, document_json
@@ -295,8 +295,54 @@ def verify_annual_report(path: Path, catalogue: Catalogue | None = None,
                     diffs.append(Difference("", f"{where} (table {tid}) {key}", block.get(key), fresh[key]))
             diffs.extend(_compare_block(where, block, fresh))
     diffs.extend(Difference("", f"table {tid}", "not published", "configured") for tid in now.keys() - found)
+    diffs.extend(_chapter_references(data, catalogue, open_store))
     return [Difference(str(path), d.where, d.published, d.now, "worked out again from its configuration gives")
             for d in diffs]
+
+
+def _quoting_chapters(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(where, block) of every chapter text of an annual report that quotes a figure."""
+    return [(f"section {section.get('id')}, block {i + 1} ({block.get('source_file')})", block)
+            for section in data.get("sections") or [] if isinstance(section, dict)
+            for i, block in enumerate(b for b in section.get("blocks") or [] if isinstance(b, dict))
+            if block.get("block") == "Commentary" and block.get("references")]
+
+
+def annual_report_needs_store(data: dict[str, Any]) -> bool:
+    """Whether verifying an annual report needs the store: a table from it, or a quoted figure."""
+    settings = data.get("config")
+    tables = isinstance(settings, dict) and any(settings.get(k) for k in ("figures", "office_tables", "stop_search",
+                                                                          "workforce"))
+    return bool(tables or _quoting_chapters(data))
+
+
+def _chapter_references(data: dict[str, Any], catalogue: Catalogue | None,
+                        open_store: Callable[[], AbstractContextManager[Store]] | None) -> list[Difference]:
+    """Each chapter text's ``{measure.field}`` references filled in again from the year's figures."""
+    from scorecard.documents.commentary import REFERENCE
+    from scorecard.figures import year_figures
+
+    quoting = _quoting_chapters(data)
+    if not quoting:
+        return []
+    year = parse(str((data.get("config") or {}).get("year")))
+    if catalogue is None or open_store is None or not isinstance(year, FinancialYear):
+        raise ConfigError("report.json", "its chapters quote figures: verify needs the store they came from")
+    ids = list(dict.fromkeys(m.group(1) for _, b in quoting for m in REFERENCE.finditer(str(b.get("written", "")))
+                             if m.group(1) in catalogue.by_id))
+    with open_store() as store:
+        held = year_figures(store, catalogue, str(data.get("force_id")), ids, year)
+    results = {mid: mf.result for mid, mf in held.items() if mf.result is not None}
+    diffs = []
+    for where, block in quoting:
+        try:
+            resolved, _ = resolve(str(block.get("written", "")), results, file=str(block.get("source_file")))
+        except InputError as exc:
+            diffs.append(Difference("", where, "references filled in", exc.problem))
+            continue
+        if resolved != block.get("markdown"):
+            diffs.append(Difference("", where, block.get("markdown"), resolved))
+    return diffs
 
 
 def _same(a: object, b: object) -> bool:

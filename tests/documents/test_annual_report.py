@@ -24,7 +24,7 @@ from scorecard.catalogue.schema import Catalogue, HeldSeries
 from scorecard.cli import app
 from scorecard.documents.annual_config import AnnualReportConfig
 from scorecard.documents.annual_report import AnnualInputs, build_annual_report, read_chapters
-from scorecard.documents.model import Document, Table
+from scorecard.documents.model import Commentary, Document, Table
 from scorecard.errors import ConfigError
 from scorecard.figures import year_figures
 from scorecard.periods import FinancialYear
@@ -356,3 +356,42 @@ def test_the_workforce_table_is_a_headcount_at_each_date_never_a_sum(tmp_path: P
     # A stock at a date: the total of the roles at 30 September, not anything added up over months.
     september = sum(int(golden[(s, "2019-09-30")]) for s in ("officers", "staff", "pcsos", "specials"))
     assert rows["Total"][1] == f"{september:,}"
+
+
+def test_a_chapter_quotes_the_year_s_figures_as_seed_003_prints_them(demo: Document) -> None:
+    # Seed 003, "Contact with the public": "There was an increased demand for 999, totalling 810,868 calls
+    # received. Overall, 93% of these calls were answered within 10-seconds ... 101 with 655,829 calls
+    # received, with 76% being answered within 3-minutes".
+    texts = [b for s in demo.sections for b in s.blocks if isinstance(b, Commentary) and b.references]
+    (contact,) = texts
+    assert "totalling 810,868 calls received. Overall, 93% of these calls" in contact.markdown
+    assert "101 with 655,829 calls received, with 76% being answered" in contact.markdown
+    assert dict(contact.references) == {"{local.calls_999_received.value}": "810,868",
+                                        "{calls_999_within_10s.value}": "93%",
+                                        "{local.calls_101_received.value}": "655,829",
+                                        "{calls_101_within_sla.value}": "76%"}
+
+
+def test_a_reference_to_a_figure_the_year_lacks_names_the_chapter_line(tmp_path: Path, real_store_path: Path,
+                                                                     catalogue: Catalogue) -> None:
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "01-calls.md").write_text(
+        "# Calls\n\nFirst paragraph.\n\nWe answered {calls_999_within_10s.value} of calls.\n\n"
+        "And {calls_999_within_10.value} of them.\n", "utf-8")
+    config = tmp_path / "annual.yaml"
+    config.write_text("chapters_dir: chapters\n", "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        annual_report_of(real_store_path, catalogue, config)
+    assert caught.value.line == 7 and "calls_999_within_10" in caught.value.problem
+    assert caught.value.file.endswith("01-calls.md")
+
+
+def test_verify_finds_a_quoted_figure_changed_in_a_chapter(tmp_path: Path, real_store_path: Path) -> None:
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["annual-report", "--area", "west-midlands", "--year", "2023-24", "--config", str(DEMO),
+                              "--format", "json", "--out", str(out), "--store", str(real_store_path)])
+    assert res.exit_code == 0, res.output
+    text = (out / "report.json").read_text("utf-8").replace("totalling 810,868 calls", "totalling 801,868 calls")
+    (out / "report.json").write_text(text, "utf-8")
+    res = runner.invoke(app, ["verify", str(out / "report.json"), "--store", str(real_store_path)])
+    assert res.exit_code == 1 and "015-contact.md" in res.stdout, res.stdout

@@ -2,18 +2,23 @@
 
 The office writes the report as Markdown chapters, one file each in the configuration's
 ``chapters_dir``, read in file-name order (``01-foreword.md``, ``02-victims.md`` …).  A chapter
-opens with its heading (``# Victims and witnesses``) and places a computed table where a line
-holds only ``{table:precept}``.  The tables are built here from typed inputs, never typed by
-hand: the precept by council tax band from the Band D amounts (``scorecard.precept``), the
-PEEL grades as configured, and tables of measures' figures for the year (``figures:``, from
-the store through the results stage, such as call handling from a force's local series).
-Each table names its source and how it was worked out, and is formatted by
+opens with its heading (``# Victims and witnesses``), places a table where a line holds only
+``{table:precept}``, and may quote a measure's figure for the year as statement commentary
+does (``{calls_999_within_10s.value}``), filled in with the text its table would show.
+
+The tables are built here from typed inputs, never typed by hand: the precept by council tax
+band from the Band D amounts (``scorecard.precept``), the PEEL grades as configured, measures'
+figures for the year (``figures:``, such as call handling from a force's local series), stop
+and search by ethnic group, the workforce at a census date, and the tables the office supplies
+in table files (``documents.office_table``), each handed over by the results stage in
+``AnnualInputs``.  Each table names its source and how it was worked out, and is formatted by
 ``documents.format`` like every figure, so the Word file, the PDF and ``table-precept.csv``
 print the same pence.
 
-A chapter's text is the office's and is kept as written; a line that refers to a table the
-report does not have, a configured table no chapter places, or a chapter without a heading is
-an error naming the file and line.
+A chapter's text is the office's and is kept as written, its references filled in; a reference
+to a figure the year does not have, a line that refers to a table the report does not have, a
+configured table no chapter places, or a chapter without a heading is an error naming the file
+and line.
 """
 
 from __future__ import annotations
@@ -25,15 +30,16 @@ from pathlib import Path
 
 from scorecard.documents import format as fmt
 from scorecard.documents.annual_config import AnnualReportConfig, FiguresTableFile, PeelFile, Precept
-from scorecard.documents.commentary import read_text
+from scorecard.documents.commentary import REFERENCE, read_text, resolve
 from scorecard.documents.model import Block, Column, Commentary, Document, Note, Row, Section, Table
 from scorecard.documents.office_table import office_table, validation_section
 from scorecard.documents.stop_search_table import ethnicity_table, outcomes_table
 from scorecard.documents.workforce_table import workforce_table
-from scorecard.errors import ConfigError
+from scorecard.errors import ConfigError, InputError
 from scorecard.figures import MeasureFigures
 from scorecard.periods import FinancialYear
 from scorecard.precept import WEEKS_IN_YEAR, precept_by_band
+from scorecard.results import Result
 from scorecard.sources.office_tables import OfficeTable, cross_check
 from scorecard.stop_search import StopSearchFigures
 from scorecard.workforce import WorkforceFigures
@@ -48,10 +54,32 @@ MAX_CHAPTERS = 200
 
 
 @dataclass(frozen=True)
+class Text:
+    markdown: str
+    line: int  # the chapter file's line it starts on, for errors
+
+
+@dataclass(frozen=True)
+class Place:
+    table_id: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Chapter:
     file: str  # relative to the chapters folder, as published
     heading: str
-    parts: tuple[str | tuple[str, int], ...]  # Markdown, or (table id, line) where a table goes
+    parts: tuple[Text | Place, ...]  # Markdown, or where a table goes
+
+    def references(self) -> list[str]:
+        """The measure ids its ``{measure.field}`` references name."""
+        return [m.group(1) for part in self.parts if isinstance(part, Text)
+                for m in REFERENCE.finditer(part.markdown)]
+
+
+def referenced_measures(chapters: Sequence[Chapter]) -> list[str]:
+    """Every measure the chapters refer to, once each, in order: what the results stage computes."""
+    return list(dict.fromkeys(mid for c in chapters for mid in c.references()))
 
 
 def read_chapters(folder: Path) -> tuple[Chapter, ...]:
@@ -71,8 +99,9 @@ def _chapter(path: Path) -> Chapter:
     if first is None or heading is None:
         raise ConfigError(path, "a chapter opens with its heading, e.g. '# Victims and witnesses'",
                           line=(first or 0) + 1)
-    parts: list[str | tuple[str, int]] = []
+    parts: list[Text | Place] = []
     text: list[str] = []
+    start = first + 2
     for number, line in enumerate(lines[first + 1:], start=first + 2):
         placed = _PLACE.match(line.strip())
         if placed is None and _NEAR_PLACE.search(line):
@@ -80,13 +109,13 @@ def _chapter(path: Path) -> Chapter:
                               line=number)
         if placed:
             if "".join(text).strip():
-                parts.append("\n".join(text))
-            text = []
-            parts.append((placed.group(1), number))
+                parts.append(Text("\n".join(text), start))
+            text, start = [], number + 1
+            parts.append(Place(placed.group(1), number))
         else:
             text.append(line)
     if "".join(text).strip():
-        parts.append("\n".join(text))
+        parts.append(Text("\n".join(text), start))
     return Chapter(path.name, heading.group(1), tuple(parts))
 
 
@@ -137,6 +166,16 @@ def figures_table(spec: FiguresTableFile, figures: Mapping[str, MeasureFigures],
                                 Column("Source")), tuple(rows), notes, id=spec.id)
 
 
+def _chapter_text(part: Text, path: Path, file: str, results: Mapping[str, Result]) -> Commentary:
+    """A chapter's text with its ``{measure.field}`` references filled in from the year's figures,
+    as statement commentary's are; an unknown or empty reference names the chapter's line."""
+    try:
+        resolved, used = resolve(part.markdown, dict(results), file=str(path))
+    except InputError as exc:
+        raise ConfigError(path, exc.problem, line=None if exc.line is None else exc.line + part.line - 1) from None
+    return Commentary("office", "", resolved, source_file=file, references=used, written=part.markdown)
+
+
 def _slash(fy: FinancialYear) -> str:
     """A financial year as council tax tables write it: "2023/24"."""
     return fy.label.replace("-", "/")
@@ -163,6 +202,7 @@ def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...
     validation section lists every finding in its tables from table files."""
     got = inputs or AnnualInputs()
     office_tables = got.office_tables
+    results = {mid: mf.result for mid, mf in got.figures.items() if mf.result is not None}
     tables: dict[str, Table] = {}
     if config.precept is not None:
         tables["precept"] = precept_table(config.precept)
@@ -191,10 +231,10 @@ def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...
     for n, chapter in enumerate(chapters, start=1):
         blocks: list[Block] = []
         for part in chapter.parts:
-            if isinstance(part, str):
-                blocks.append(Commentary("office", "", part, source_file=chapter.file, written=part))
+            if isinstance(part, Text):
+                blocks.append(_chapter_text(part, config.chapters_dir / chapter.file, chapter.file, results))
                 continue
-            table_id, line = part
+            table_id, line = part.table_id, part.line
             if table_id not in tables:
                 known = ", ".join(f"{{table:{t}}}" for t in tables) or "none (configure precept or peel)"
                 raise ConfigError(config.chapters_dir / chapter.file,
@@ -230,5 +270,5 @@ def build_annual_report(config: AnnualReportConfig, chapters: tuple[Chapter, ...
                     collection="Police and Crime Commissioner")
 
 
-__all__ = ["AnnualInputs", "Chapter", "build_annual_report", "figures_table", "peel_table", "precept_table",
-           "read_chapters"]
+__all__ = ["AnnualInputs", "Chapter", "Place", "Text", "build_annual_report", "figures_table", "peel_table",
+           "precept_table", "read_chapters", "referenced_measures"]

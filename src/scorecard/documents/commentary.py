@@ -55,7 +55,7 @@ VOICE_FILES: dict[Voice, str] = {"pcc": ".md", "force": ".force.md"}
 VOICE_HEADINGS: dict[Voice, str] = {"pcc": "Police and Crime Commissioner's statement",
                                     "force": "Force statement", "analyst": "Commentary"}
 
-REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z_]+)\}")
+REFERENCE = re.compile(r"\{((?:[a-z]+\.)?[a-z][a-z0-9_]*)\.([a-z_]+)\}")
 
 FIELDS = {
     "value": "the figure for its window",
