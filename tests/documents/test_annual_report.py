@@ -80,6 +80,7 @@ def test_the_call_handling_table_quotes_the_store_for_the_year(demo: Document) -
                     ["999 calls answered within 10 seconds", "2023-24", "93%"],
                     ["101 calls received", "2023-24", "655,829"],
                     ["101 calls answered within service level", "2023-24", "76%"]]
+    assert any("a 101 call within 3 minutes" in n for n in table(demo, "contact").notes)  # its stated service level
 
 
 def test_a_local_kpi_needs_no_code_only_rows_in_the_local_series_file(demo: Document) -> None:

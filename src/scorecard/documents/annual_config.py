@@ -47,6 +47,8 @@ class FiguresTableFile(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="What a chapter places: {table:<id>}.")
     caption: str = Field(min_length=1)
     measures: list[str] = Field(min_length=1, description="Measure ids (`scorecard catalogue list --held`).")
+    notes: list[str] = Field(default_factory=list, description="Notes printed under the table, such as the "
+                                                                "service level a call-handling figure is held to.")
 
 
 class StopSearchFile(_Strict):

@@ -158,7 +158,7 @@ def figures_table(spec: FiguresTableFile, figures: Mapping[str, MeasureFigures],
         rows.append(Row((fmt.text(m.title), fmt.text(year.label), fmt.figure(value, m.unit, f"{mid}.value"),
                          fmt.text(m.source_text))))
     held = [figures[mid] for mid in spec.measures if figures[mid].result is not None]
-    notes = tuple(dict.fromkeys(c for mf in held for c in mf.measure.caveats))
+    notes = tuple(spec.notes) + tuple(dict.fromkeys(c for mf in held for c in mf.measure.caveats))
     missing = [figures[mid].measure.title for mid in spec.measures if figures[mid].result is None]
     if missing:
         notes += (f"Not held for {year.label}: {', '.join(missing)}.",)
