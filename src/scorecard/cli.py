@@ -209,8 +209,13 @@ def version() -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Archives, folders or files to load (type is detected).")],
     store: StoreOpt = None,
+    refuse_findings: Annotated[bool, typer.Option(
+        "--refuse-findings", help="Refuse a table file with any finding (a total that does not add up, "
+                                  "percentages that do not make 100 ...) instead of loading it with warnings.",
+    )] = False,
 ) -> None:
-    """Load data.police.uk archives/CSVs, Home Office tables, ONS workbooks and local series files."""
+    """Load data.police.uk archives/CSVs, Home Office tables, ONS and workforce workbooks, local series
+    files and table files."""
     from scorecard.ingest import iter_ingest
 
     def work() -> None:
@@ -221,7 +226,8 @@ def ingest(
             console=err, disable=not shown,
         ) as bar:
             task = bar.add_task("ingesting", total=total)
-            for summary in iter_ingest(st, paths, progress=(lambda n: bar.advance(task, n)) if shown else None):
+            for summary in iter_ingest(st, paths, progress=(lambda n: bar.advance(task, n)) if shown else None,
+                                       refuse_findings=refuse_findings):
                 _print_summary(summary)
             bar.update(task, completed=total)
             _say(f"store: {st.path}")

@@ -134,8 +134,9 @@ def parse(path: Path, kind: str) -> ParsedFile:
 
 
 def ingest_path(store: Store, path: Path, *, progress: Progress | None = None,
-                kind: str | None = None) -> dict[str, Any]:
-    """Load one path in its own transaction (``kind`` when already detected)."""
+                kind: str | None = None, refuse_findings: bool = False) -> dict[str, Any]:
+    """Load one path in its own transaction (``kind`` when already detected).  With
+    ``refuse_findings`` a table file with any finding (docs/tables.md) is refused, not loaded."""
     kind = kind or detect(path)
     if kind == "police_uk":
         return police_uk.ingest_police_uk(store, path, progress=progress)
@@ -149,7 +150,7 @@ def ingest_path(store: Store, path: Path, *, progress: Progress | None = None,
     if kind == "office_tables":
         from scorecard.sources.office_table_load import load_office_tables
 
-        return load_office_tables(store, path, sha256=sha, size=path.stat().st_size)
+        return load_office_tables(store, path, sha256=sha, size=path.stat().st_size, refuse_findings=refuse_findings)
     parsed = parse(path, kind)
     span = _span(parsed)
     if kind == "workforce":
@@ -309,7 +310,8 @@ def _describe_key(columns: tuple[str, ...], values: tuple[Any, ...]) -> str:
     return ", ".join(parts)
 
 
-def iter_ingest(store: Store, paths: list[Path], *, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+def iter_ingest(store: Store, paths: list[Path], *, progress: Progress | None = None,
+                refuse_findings: bool = False) -> Iterator[dict[str, Any]]:
     """Load several paths in order, yielding each one's summary once it is committed.
 
     Stops at the first bad path.  Other files are one transaction each, so those before it
@@ -329,7 +331,7 @@ def iter_ingest(store: Store, paths: list[Path], *, progress: Progress | None = 
             continue
         yield from police_uk.ingest_police_uk_paths(store, run, progress=progress)
         run = []
-        yield ingest_path(store, path, progress=progress, kind=kind)
+        yield ingest_path(store, path, progress=progress, kind=kind, refuse_findings=refuse_findings)
     yield from police_uk.ingest_police_uk_paths(store, run, progress=progress)
 
 

@@ -151,3 +151,28 @@ def test_refused_cleanly(case: Case, outcomes: dict[str, Outcome]) -> None:
 
 def test_every_case_is_a_bad_file() -> None:
     assert len(CASES) >= 20 and {c.exit for c in CASES} == {EXIT_INPUT}
+
+
+# With --refuse-findings, what is otherwise a finding (loaded, warned, listed in the draft) is refused.
+STRICT = ("ingest", "--refuse-findings", "{input}")
+STRICT_CASES = [
+    Case("office-strict-total-does-not-add-up", "a stated total £54 off the sum of its rows is refused under "
+         "--refuse-findings, naming row and column", csv_with(VICTIMS, cell(11, 1, "£745,217")), args=STRICT,
+         line=22, says=r"column B \(2023/24\).*stated total £3,605,815 differs.*£3,605,761.*nothing was loaded"),
+    Case("office-strict-percentages-do-not-make-100", "seed 003's own third-party reporting (90% + 5% in January "
+         "2024) is refused under --refuse-findings", csv_with(REPORTING, lambda rows: None), args=STRICT, line=18,
+         says=r"add up to 90% \+ 5% = 95%.*1 more finding"),
+    Case("office-strict-xlsx-subtotal", "a subtotal that does not add up, in a workbook, names the sheet",
+         workbook({"Community safety": sheet_of(TABLES / "08-community-safety.csv", cell(14, 1, "£452,000"))}),
+         args=STRICT, says=r"sheet 'Community safety'.*differs"),
+]
+
+
+@pytest.fixture(scope="module")
+def strict_outcomes(hostile_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    return run_all(STRICT_CASES, hostile_store, tmp_path_factory.mktemp("office-tables-strict"))
+
+
+@pytest.mark.parametrize("case", STRICT_CASES, ids=[c.id for c in STRICT_CASES])
+def test_refused_cleanly_under_refuse_findings(case: Case, strict_outcomes: dict[str, Outcome]) -> None:
+    check(case, strict_outcomes[case.id])

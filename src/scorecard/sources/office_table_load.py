@@ -17,7 +17,7 @@ from typing import Any
 
 from scorecard import config_files
 from scorecard.errors import InputError
-from scorecard.sources.office_tables import OfficeTable, cross_check, read_office_tables
+from scorecard.sources.office_tables import Finding, OfficeTable, cross_check, read_office_tables
 from scorecard.store import Store
 from scorecard.sub_areas import sub_areas
 
@@ -45,9 +45,33 @@ def _check_areas(store: Store, path: Path, tables: tuple[OfficeTable, ...]) -> N
                                            f"{config_files.listed(sorted(names))}", t.lines[k], where=where)
 
 
-def load_office_tables(store: Store, path: Path, *, sha256: str, size: int) -> dict[str, Any]:
+def findings_of(store: Store, path: Path, tables: tuple[OfficeTable, ...]) -> list[Finding]:
+    """Every finding of a file's tables: each table's own, and those between them and the other
+    tables held for the same force and year (checked after those, so that what this file
+    disagrees with is reported against this file)."""
+    found = [f for t in tables for f in t.findings]
+    for force_id, year in dict.fromkeys((t.force_id, t.year) for t in tables):
+        ours = [t for t in tables if (t.force_id, t.year) == (force_id, year)]
+        others = [t for t in held_tables(store, force_id, year) if t.id not in {o.id for o in ours}]
+        found += [f for f in cross_check([*others, *ours]) if f.file == path.name]
+    return found
+
+
+def load_office_tables(store: Store, path: Path, *, sha256: str, size: int,
+                       refuse_findings: bool = False) -> dict[str, Any]:
+    """Load a table file's tables, replacing those held with the same force, year and id; with
+    ``refuse_findings``, a file with any finding is refused and nothing is stored."""
     tables = read_office_tables(path)
     _check_areas(store, path, tables)
+    found = findings_of(store, path, tables)
+    if refuse_findings and found:
+        first = found[0]
+        more = f" ({len(found) - 1} more finding(s) in the file)" if len(found) > 1 else ""
+        where = ", ".join(w for w in (f"sheet {first.sheet!r}" if first.sheet else "",
+                                      f"column {first.column}" if first.column else "") if w)
+        raise InputError(path, f"{first.problem}{more}; nothing was loaded (--refuse-findings)", first.row,
+                         where=where or None)
+    warnings = [f"{f.where}: {f.problem}" for f in found]
     con = store.con
     now = datetime.now().replace(microsecond=0)
     with store.transaction():
@@ -66,12 +90,6 @@ def load_office_tables(store: Store, path: Path, *, sha256: str, size: int) -> d
                         [t.force_id, t.year, t.id])
             con.execute("INSERT INTO office_tables VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [load_id, t.force_id, t.year, t.id, t.file, t.sheet, body])
-        warnings = [f"{f.where}: {f.problem}" for t in tables for f in t.findings]
-        for force_id, year in dict.fromkeys((t.force_id, t.year) for t in tables):
-            ours = [t for t in tables if (t.force_id, t.year) == (force_id, year)]
-            others = [t for t in held_tables(store, force_id, year) if t.id not in {o.id for o in ours}]
-            # Checked after the tables already held, so that what this file disagrees with is reported here.
-            warnings += [f"{f.where}: {f.problem}" for f in cross_check([*others, *ours]) if f.file == path.name]
         covers = "; ".join(f"{len([t for t in tables if (t.force_id, t.year) == key])} table(s), {key[0]} {key[1]}"
                            for key in dict.fromkeys((t.force_id, t.year) for t in tables))
         rows = sum(len(t.rows) for t in tables)
