@@ -133,49 +133,44 @@ def _label(row: Sequence[Value]) -> str:
     return str(row[0]) if row and row[0] is not None else "this row"
 
 
-def _disagrees(stated: Decimal, exact: Decimal, places: int) -> bool:
-    return abs(stated - exact) > _half_unit(places)
+def _percent_of(t: OfficeTable, k: int, j: int, part: Value, whole: Value, base: str) -> Finding | None:
+    """A finding when row ``k``'s percentage in column ``j`` is not ``part`` of ``whole`` to the
+    places it was written with; ``base`` says what the whole is, for the message."""
+    stated, places = t.rows[k][j], t.columns[j].places
+    if not (isinstance(stated, Decimal) and isinstance(part, Decimal) and isinstance(whole, Decimal)) or not whole:
+        return None
+    exact = part / whole * HUNDRED
+    if abs(stated - exact) <= _half_unit(places):
+        return None
+    return _finding(t, k, j, f"{_show(stated)}% disagrees with {_show(part)} of {base}{_show(whole)}, which is "
+                             f"{exact:.{places + 1}f}%")
 
 
 def _ratios(t: OfficeTable) -> list[Finding]:
-    out = []
+    """``percent = A / B``: each row's percentage against its own A and B."""
     headings = [c.heading for c in t.columns]
+    out: list[Finding | None] = []
     for j, c in enumerate(t.columns):
-        if c.ratio is None:
-            continue
-        jn, jd = headings.index(c.ratio[0]), headings.index(c.ratio[1])
-        for k, row in enumerate(t.rows):
-            stated, num, den = row[j], row[jn], row[jd]
-            if not (isinstance(stated, Decimal) and isinstance(num, Decimal) and isinstance(den, Decimal)):
-                continue
-            if den == 0:
-                out.append(_finding(t, k, j, f"{c.ratio[1]!r} is 0, so there is no percentage to give"))
-                continue
-            exact = num / den * HUNDRED
-            if _disagrees(stated, exact, c.places):
-                out.append(_finding(t, k, j, f"{_show(stated)}% disagrees with {_show(num)} of {_show(den)}, which "
-                                             f"is {exact:.{c.places + 1}f}%"))
-    return out
+        if c.ratio is not None:
+            jn, jd = headings.index(c.ratio[0]), headings.index(c.ratio[1])
+            for k, row in enumerate(t.rows):
+                if row[jd] == 0 and isinstance(row[j], Decimal):
+                    out.append(_finding(t, k, j, f"{c.ratio[1]!r} is 0, so there is no percentage to give"))
+                else:
+                    out.append(_percent_of(t, k, j, row[jn], row[jd], ""))
+    return [f for f in out if f is not None]
 
 
 def _shares(t: OfficeTable) -> list[Finding]:
-    out = []
+    """``share of A``: each data row's percentage against its A over the column's total of A."""
     headings = [c.heading for c in t.columns]
+    out: list[Finding | None] = []
     for j, c in enumerate(t.columns):
-        if c.share_of is None:
-            continue
-        ja = headings.index(c.share_of)
-        whole = _summed(t, _data_rows(t), ja)
-        if not whole:
-            continue
-        for k in _data_rows(t):
-            stated, part = t.rows[k][j], t.rows[k][ja]
-            if isinstance(stated, Decimal) and isinstance(part, Decimal):
-                exact = part / whole * HUNDRED
-                if _disagrees(stated, exact, c.places):
-                    out.append(_finding(t, k, j, f"{_show(stated)}% disagrees with {_show(part)} of the column's "
-                                                 f"{_show(whole)}, which is {exact:.{c.places + 1}f}%"))
-    return out
+        if c.share_of is not None:
+            ja = headings.index(c.share_of)
+            whole = _summed(t, _data_rows(t), ja)
+            out += [_percent_of(t, k, j, t.rows[k][ja], whole, "the column's ") for k in _data_rows(t)]
+    return [f for f in out if f is not None]
 
 
 def _repeated_rows(t: OfficeTable) -> list[Finding]:
