@@ -896,3 +896,95 @@ def catalogue_schema() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+# --------------------------------------------------------------------------- the web application
+
+web_app = typer.Typer(help="The workbench and public site: its users and database.", no_args_is_help=True)
+app.add_typer(web_app, name="web")
+HomeOpt = Annotated[Path, typer.Option("--home", envvar="SCORECARD_WEB_HOME",
+                                       help="The site's folder: its SQLite database and published versions.")]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="SCORECARD_DATABASE_URL",
+                                                 help="sqlite:///path (default: HOME/web.sqlite3) or "
+                                                      "postgresql://user:password@host:port/name.")]
+DEMO_STORE = Path("out") / "demo.duckdb"
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: Annotated[Path, typer.Option("--store", envvar="SCORECARD_STORE",
+                                        help="DuckDB store the figures come from (default: the demo's, "
+                                             "loaded from the bundled data when it is not there).")] = DEMO_STORE,
+    home: HomeOpt = Path("out") / "web",
+    database: DatabaseOpt = None,
+    threads: Annotated[int, typer.Option(help="Requests served at once.")] = 8,
+) -> None:
+    """Start the workbench and public site (http://HOST:PORT/) on the store's figures."""
+
+    def work() -> None:
+        from scorecard.web import setup
+
+        if not store.exists():
+            _note(f"{store} does not exist: loading the bundled demo data into it")
+            with Store.open(store) as st:
+                for summary in setup.load_demo_data(st):
+                    _print_summary(summary)
+        setup.configure(home.resolve(), store.resolve(), database)
+        setup.migrate()
+        for made in setup.ensure_drafts():
+            _note(f"draft: {made}")
+        import waitress
+
+        from scorecard.web.wsgi import application
+
+        _say(f"serving http://{host}:{port}/ (figures from {store}; the site's data in {home}). "
+             "Make users with `scorecard web demo-users` or `scorecard web adduser`.")
+        waitress.serve(application, host=host, port=port, threads=threads, ident="scorecard")
+
+    _run(work)
+
+
+@web_app.command("adduser")
+def web_adduser(
+    username: Annotated[str, typer.Argument(help="The user's sign-in name.")],
+    role: Annotated[list[str] | None, typer.Option(
+        "--role", help="FORCE:ROLE, e.g. west-midlands:analyst or west-midlands:approver (repeatable).")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="An administrator: reads the audit log.")] = False,
+    home: HomeOpt = Path("out") / "web",
+    database: DatabaseOpt = None,
+) -> None:
+    """Make a user (or reset one's password) with roles; the password is generated and printed once."""
+
+    def work() -> None:
+        from scorecard.web import setup
+
+        pairs = []
+        for given in role or []:
+            force_name, _, kind = given.partition(":")
+            if kind not in ("analyst", "approver"):
+                raise UsageError(f"--role {given!r}: give FORCE:analyst or FORCE:approver")
+            pairs.append((_force_id(force_name, None, option="--role", one_force=True), kind))
+        setup.configure(home.resolve(), None, database)
+        setup.migrate()
+        _say(f"{username}: {setup.add_user(username, roles=pairs, admin=admin)}")
+
+    _run(work)
+
+
+@web_app.command("demo-users")
+def web_demo_users(home: HomeOpt = Path("out") / "web", database: DatabaseOpt = None) -> None:
+    """The demo's users (an analyst and an approver for West Midlands and West Mercia, and an
+    administrator), each with a new generated password, printed once."""
+
+    def work() -> None:
+        from scorecard.web import setup
+
+        setup.configure(home.resolve(), None, database)
+        setup.migrate()
+        for username, roles in setup.DEMO_USERS.items():
+            _say(f"{username}: {setup.add_user(username, roles=roles)}")
+        _say(f"admin: {setup.add_user('admin', admin=True)}")
+
+    _run(work)

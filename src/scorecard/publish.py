@@ -32,6 +32,7 @@ from scorecard.documents import board_paper, statement
 from scorecard.documents import format as fmt
 from scorecard.documents.annual_config import AnnualReportConfig, StopSearchFile, WorkforceFile
 from scorecard.documents.annual_report import AnnualInputs
+from scorecard.documents.commentary import Written
 from scorecard.documents.config import DocumentConfig
 from scorecard.documents.model import Document
 from scorecard.documents.parts import DocumentInputs
@@ -76,11 +77,16 @@ def gather(store: Store, catalogue: Catalogue, force_ids: list[str], period: str
 
 
 def build(catalogue: Catalogue, force_id: str, sp: StatementPeriod, figures: StatementFigures,
-          config: DocumentConfig, *, generated_at: str | None = None) -> Document:
-    """The document for one force: commentary read and checked, then the configured builder."""
+          config: DocumentConfig, *, generated_at: str | None = None,
+          written: Sequence[Written] | None = None) -> Document:
+    """The document for one force: commentary read and checked, then the configured builder.
+    The commentary is the configuration's files, or ``written`` (the workbench's drafts)."""
     from scorecard.documents import commentary
 
-    commentary_blocks, flags = commentary.read_for(config.commentary_dir, force_id, sp, catalogue, figures)
+    if written is None:
+        commentary_blocks, flags = commentary.read_for(config.commentary_dir, force_id, sp, catalogue, figures)
+    else:
+        commentary_blocks, flags = commentary.from_written(written, figures)
     inputs = DocumentInputs(catalogue=catalogue, force_id=force_id, area_name=force(force_id).name, period=sp,
                             figures=figures, config=config, commentary=commentary_blocks, flags=flags,
                             generated_at=generated_at or datetime.now().replace(microsecond=0).isoformat(),

@@ -24,7 +24,7 @@ import os
 import re
 import stat
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -179,15 +179,36 @@ def read_for(directory: Path | None, force_id: str, sp: StatementPeriod, catalog
              figures: StatementFigures) -> tuple[dict[tuple[str, Voice], Commentary], tuple[str, ...]]:
     """Every commentary file for a force and period, references filled in, and the flags: typed
     numbers that match no figure (``check_numbers``)."""
+    written = []
+    for priority_id, voice, path in _files_for(directory, force_id, sp, catalogue):
+        shown = str(path.relative_to(directory)) if directory is not None else path.name
+        written.append(Written(priority_id, voice, read_text(path), str(path), shown))
+    return from_written(written, figures)
+
+
+@dataclass(frozen=True)
+class Written:
+    """One commentary text as its writer left it: in a file, or in the workbench's database."""
+
+    priority_id: str
+    voice: Voice
+    text: str
+    where: str  # for errors: the file, or "the workbench"
+    shown: str  # what the document says it came from
+
+
+def from_written(written: Iterable[Written], figures: StatementFigures
+                 ) -> tuple[dict[tuple[str, Voice], Commentary], tuple[str, ...]]:
+    """Commentary blocks with their references filled in, and the flags of typed numbers that
+    match no figure: the one path for commentary files and the workbench's drafts alike."""
     results = _results(figures)
     blocks: dict[tuple[str, Voice], Commentary] = {}
     flags: list[str] = []
-    for priority_id, voice, path in _files_for(directory, force_id, sp, catalogue):
-        text = read_text(path)
-        flags.extend(check_numbers(text, results, file=str(path)))
-        resolved, used = resolve(text, results, file=str(path))
-        shown = str(path.relative_to(directory)) if directory is not None else path.name
-        blocks[(priority_id, voice)] = Commentary(voice, VOICE_HEADINGS[voice], resolved, shown, used, written=text)
+    for w in written:
+        flags.extend(check_numbers(w.text, results, file=w.where))
+        resolved, used = resolve(w.text, results, file=w.where)
+        blocks[(w.priority_id, w.voice)] = Commentary(w.voice, VOICE_HEADINGS[w.voice], resolved, w.shown, used,
+                                                      written=w.text)
     return blocks, tuple(flags)
 
 

@@ -1,0 +1,106 @@
+"""The public pages: no login.  An index of forces, each force's publications, and every
+published version at a permanent URL with its downloads and, when a newer version exists, a link
+to it.  The files of a version are served exactly as they were written when it was published."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from scorecard.areas import force, territorial_forces
+from scorecard.render.html import govuk_stylesheet
+from scorecard.web.models import Publication
+
+_STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
+_CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json", ".csv": "text/csv; charset=utf-8",
+                  ".css": "text/css; charset=utf-8", ".pdf": "application/pdf", ".svg": "image/svg+xml",
+                  ".png": "image/png",
+                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    counts: dict[str, int] = {}
+    for force_id in Publication.objects.filter(superseded_by=None).values_list("force_id", flat=True):
+        counts[force_id] = counts.get(force_id, 0) + 1
+    rows = [(f, counts.get(f.force_id, 0)) for f in territorial_forces()]
+    return render(request, "web/index.html", {"forces": rows})
+
+
+@require_safe
+def force_page(request: HttpRequest, force_id: str) -> HttpResponse:
+    try:
+        info = force(force_id)
+    except Exception:
+        raise Http404("no such force") from None
+    pubs = Publication.objects.filter(force_id=force_id).order_by("kind", "-period_slug", "-version")
+    return render(request, "web/force.html", {"force": info, "publications": pubs})
+
+
+def _publication(force_id: str, kind: str, slug: str, version: int) -> Publication:
+    try:
+        return Publication.objects.get(force_id=force_id, kind=kind, period_slug=slug, version=version)
+    except Publication.DoesNotExist:
+        raise Http404("no such publication") from None
+
+
+@require_safe
+def publication(request: HttpRequest, force_id: str, kind: str, slug: str, version: int) -> HttpResponse:
+    pub = _publication(force_id, kind, slug, version)
+    downloads = sorted(name for name in pub.files if "/" not in name)
+    return render(request, "web/publication.html", {"pub": pub, "force": force(force_id), "downloads": downloads})
+
+
+@require_safe
+def publication_file(request: HttpRequest, force_id: str, kind: str, slug: str, version: int,
+                     name: str) -> HttpResponse | FileResponse:
+    """A file of a published version, only if it was written when the version was published and
+    is unchanged since (its SHA-256 is the one recorded)."""
+    pub = _publication(force_id, kind, slug, version)
+    if name not in pub.files:
+        raise Http404("no such file in this version")
+    path = Path(settings.PUBLISHED) / pub.folder / name
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != pub.files[name]:
+        raise Http404("this file no longer matches what was published")
+    response = HttpResponse(data, content_type=_CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+    if path.suffix == ".html":  # the document's own inline styles, allowed by their hashes alone
+        hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(m).digest()).decode()}'" for m in _STYLE.findall(data)]
+        response._csp_update = {"style-src": hashes}  # type: ignore[attr-defined]
+    if path.suffix in (".docx", ".pdf", ".json", ".csv"):
+        response["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    return response
+
+
+@cache
+def _stylesheet() -> bytes:
+    return (govuk_stylesheet() or "").encode("utf-8")
+
+
+_ASSETS = {"site.css": "text/css; charset=utf-8", "workbench.js": "text/javascript; charset=utf-8"}
+
+
+@require_safe
+def asset(request: HttpRequest, name: str) -> HttpResponse:
+    """The site's own stylesheet and script, from the package."""
+    if name not in _ASSETS:
+        raise Http404("no such asset")
+    response = HttpResponse((Path(__file__).parent / "static" / "web" / name).read_bytes(),
+                            content_type=_ASSETS[name])
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+def stylesheet(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(_stylesheet(), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
