@@ -67,9 +67,9 @@ def test_what_each_visitor_gets(name: str, visitor: str, wm_statement: Draft, pu
     url = url_for(name, wm_statement, publication)
     body: dict[str, Any] = {"comment": "Please check the homicide figure."} if name == "return" else {}
     if name == "preview":
-        response = client.post(url, '{"field": "homicide.force", "text": "x"}', content_type="application/json")
+        response = client.post(url, '{"field": "homicide.pcc", "text": "x"}', content_type="application/json")
     elif method == "POST":
-        response = client.post(url, {"homicide.force": "A new sentence.", **body})
+        response = client.post(url, {"homicide.pcc": "A new sentence.", **body})
     else:
         response = client.get(url)
     want = expected[visitor]

@@ -31,6 +31,9 @@ from scorecard.store import Store
 from scorecard.web.models import Draft, Publication
 
 FORMATS = ["html", "docx", "pdf", "json", "csv"]
+#: The commentary voices each kind of document prints: the statutory statement is the PCC's;
+#: a board paper carries the force's statement and the PCC's (documents.statement, board_paper).
+VOICES_OF = {"statement": ("pcc",), "board_paper": ("force", "pcc")}
 
 
 def documents_dir() -> Path:

@@ -42,9 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def _fields(draft: Draft, checked: publishing.Checked) -> list[dict[str, object]]:
     texts = draft.current_texts()
     fields: list[dict[str, object]] = []
+    labels = dict(VOICES)
     for p in load_catalogue().priorities:
-        for voice, label in VOICES:
-            name = f"{p.id}.{voice}"
+        for voice in publishing.VOICES_OF[draft.kind]:
+            name, label = f"{p.id}.{voice}", labels[voice]
             shown = checked.shown.get(name)
             fields.append({"name": name, "priority": p.title, "voice": label, "text": texts.get((p.id, voice), ""),
                            "preview": commentary_html(shown, 4) if shown else ""})
@@ -76,7 +77,7 @@ def save(request: HttpRequest, draft_id: int) -> HttpResponse:
     with transaction.atomic():
         for key in request.POST:
             priority, _, voice = key.partition(".")
-            if priority not in priorities or voice not in dict(VOICES):
+            if priority not in priorities or voice not in publishing.VOICES_OF[draft.kind]:
                 continue
             text = request.POST.get(key, "").replace("\r\n", "\n")[:MAX_TEXT]
             if text.strip() == texts.get((priority, voice), "").strip():
