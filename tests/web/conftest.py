@@ -86,3 +86,17 @@ def publication(site: Path, published_files: Path, people: dict[str, User]) -> I
     yield Publication.objects.create(force_id="west-midlands", kind="statement", period="2024-25 Q1",
                                      period_slug="2024-25-Q1", version=1, title="West Midlands statement",
                                      folder=folder, files=files, published_by=people["approver"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_outlives_the_run(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """PostgreSQL will not drop the test database while the live server's threads still hold
+    connections to it: end them once every test has run, before the database is dropped."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
