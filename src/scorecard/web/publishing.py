@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from scorecard.web.models import Draft, Publication
 FORMATS = ["html", "docx", "pdf", "json", "csv"]
 #: The commentary voices each kind of document prints: the statutory statement is the PCC's;
 #: a board paper carries the force's statement and the PCC's (documents.statement, board_paper).
+#: Touched when a publication commits: the public pages' cache is fresh while it is unchanged.
+STAMP = ".last-published"
 VOICES_OF = {"statement": ("pcc",), "board_paper": ("force", "pcc")}
 
 
@@ -115,4 +118,11 @@ def publish(draft: Draft, user: User) -> Publication:
     if before is not None:
         before.superseded_by = pub
         before.save()
+    transaction.on_commit(lambda: _touch(Path(settings.PUBLISHED) / STAMP))
     return pub
+
+
+def _touch(stamp: Path) -> None:
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(str(time.time_ns()), "utf-8")
+    os.utime(stamp, ns=(time.time_ns(), time.time_ns()))

@@ -19,17 +19,17 @@ if TYPE_CHECKING:
 
 
 def configure(home: Path | None = None, store: Path | None = None, database_url: str | None = None) -> None:
-    """Django configured for this process (before any model is imported)."""
-    if home is not None:
-        os.environ["SCORECARD_WEB_HOME"] = str(home)
+    """Django configured for this process (before any model is imported): the site's folder
+    (``home``, else ``$SCORECARD_WEB_HOME``, else ``out/web``) made, with its secret key."""
+    home = (home or Path(os.environ.get("SCORECARD_WEB_HOME", "out/web"))).resolve()
+    os.environ["SCORECARD_WEB_HOME"] = str(home)
     if store is not None:
         os.environ["SCORECARD_STORE"] = str(store)
     if database_url is not None:
         os.environ["SCORECARD_DATABASE_URL"] = database_url
-    if home is not None:
-        from scorecard.web.secret import ensure_secret_key
+    from scorecard.web.secret import ensure_secret_key
 
-        ensure_secret_key(home)
+    ensure_secret_key(home)  # makes the folder too
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.web.settings")
     django.setup()
 

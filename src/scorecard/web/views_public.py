@@ -7,17 +7,61 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from scorecard.areas import force, territorial_forces
 from scorecard.render.html import govuk_stylesheet
 from scorecard.web.models import Publication
+from scorecard.web.publishing import STAMP
+
+#: Rendered public pages, by path and the state of the publications: a page changes only when a
+#: version is published (or superseded), so until then it is served from here, not rendered.
+_PAGES: dict[tuple[str, str, int], tuple[bytes, dict[str, str], object]] = {}
+_MAX_PAGES = 2_000
+
+
+def _publications_state() -> int:
+    """When a version was last published (``publishing.STAMP``, touched once each commits): one
+    file's time, the same in every server process, so no query is needed to know a page is fresh."""
+    try:
+        return (Path(settings.PUBLISHED) / STAMP).stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def cached_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a public page from ``_PAGES`` while no publication has changed; only for visitors
+    who are not signed in (a signed-in visitor's page carries their name and a CSRF token)."""
+
+    @wraps(view)
+    def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return view(request, *args, **kwargs)
+        key = (str(settings.PUBLISHED), request.get_full_path(), _publications_state())
+        hit = _PAGES.get(key)
+        if hit is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.cookies:
+                return response
+            if len(_PAGES) >= _MAX_PAGES:
+                _PAGES.clear()
+            hit = _PAGES[key] = (response.content, dict(response.headers), getattr(response, "_csp_update", None))
+        content, headers, csp = hit
+        fresh = HttpResponse(content, headers=headers)  # a new response each time: middleware adds to it
+        if csp is not None:
+            fresh._csp_update = csp  # type: ignore[attr-defined]
+        return fresh
+
+    return serve
+
 
 _STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
 _CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json", ".csv": "text/csv; charset=utf-8",
@@ -27,6 +71,7 @@ _CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".json": "application/jso
 
 
 @require_safe
+@cached_public
 def index(request: HttpRequest) -> HttpResponse:
     counts: dict[str, int] = {}
     for force_id in Publication.objects.filter(superseded_by=None).values_list("force_id", flat=True):
@@ -36,6 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_public
 def force_page(request: HttpRequest, force_id: str) -> HttpResponse:
     try:
         info = force(force_id)
@@ -53,6 +99,7 @@ def _publication(force_id: str, kind: str, slug: str, version: int) -> Publicati
 
 
 @require_safe
+@cached_public
 def publication(request: HttpRequest, force_id: str, kind: str, slug: str, version: int) -> HttpResponse:
     pub = _publication(force_id, kind, slug, version)
     downloads = sorted(name for name in pub.files if "/" not in name)
@@ -60,8 +107,9 @@ def publication(request: HttpRequest, force_id: str, kind: str, slug: str, versi
 
 
 @require_safe
+@cached_public
 def publication_file(request: HttpRequest, force_id: str, kind: str, slug: str, version: int,
-                     name: str) -> HttpResponse | FileResponse:
+                     name: str) -> HttpResponse:
     """A file of a published version, only if it was written when the version was published and
     is unchanged since (its SHA-256 is the one recorded)."""
     pub = _publication(force_id, kind, slug, version)
