@@ -59,6 +59,28 @@ def year_figures(store: Store, catalogue: Catalogue, force_id: str, measure_ids:
     return out
 
 
+def measure_figures(store: Store, catalogue: Catalogue, measure_id: str, force_ids: Sequence[str], data_to: Month,
+                    months: int = 12) -> dict[str, MeasureFigures]:
+    """One measure for every force in ``force_ids``, each over its latest complete window of
+    ``months`` up to ``data_to`` (one query per window for all of them): a measure's public page."""
+    measure = catalogue.by_id[measure_id]
+    grain = measure.series_grain
+    if grain is not None:
+        months = max(months, GRAIN_MONTHS[grain])
+    engine = ResultsEngine(store, catalogue)
+    chosen = engine.latest_windows(measure, force_ids, data_to, months)
+    held = {f: w for f, w in chosen.items() if w is not None}
+    start = min(data_to - 71, catalogue.baseline_for(measure).first)
+    results = {r.area.force_id: r for r in engine.compute_windows(measure, held, series_from=start)}
+    out = {}
+    for f in force_ids:
+        r = results.get(f)
+        if r is not None and r.current.status == "no_data":
+            r = None
+        out[f] = MeasureFigures(measure, r, months_behind(r.current.period, data_to) if r else None)
+    return out
+
+
 def statement_figures(store: Store, catalogue: Catalogue, force_ids: Sequence[str], period: StatementPeriod, *,
                       windows: dict[str, int] | None = None, fixed: dict[str, Period] | None = None,
                       series_from: Month | None = None) -> dict[str, StatementFigures]:

@@ -26,6 +26,8 @@ EXPECTED: dict[str, tuple[str, dict[str, int | str]]] = {
     "stylesheet": ("GET", dict.fromkeys(VISITORS, 200)),
     "asset": ("GET", dict.fromkeys(VISITORS, 200)),
     "force": ("GET", dict.fromkeys(VISITORS, 200)),
+    "measure": ("GET", dict.fromkeys(VISITORS, 200)),
+    "measure_chart": ("GET", dict.fromkeys(VISITORS, 200)),
     "publication": ("GET", dict.fromkeys(VISITORS, 200)),
     "publication_file": ("GET", dict.fromkeys(VISITORS, 200)),
     "login": ("GET", {"anonymous": 200, "other-analyst": 302, "analyst": 302, "approver": 302, "admin": 302}),
@@ -45,7 +47,10 @@ def url_for(name: str, draft: Draft, pub: Publication) -> str:
     version = f"/forces/{pub.force_id}/{pub.kind}/{pub.period_slug}/v{pub.version}/"
     return {
         "index": "/", "stylesheet": "/assets/govuk-frontend.min.css", "asset": "/assets/site.css",
-        "force": "/forces/west-midlands/", "publication": version, "publication_file": version + "statement.html",
+        "force": "/forces/west-midlands/", "publication": version,
+        "measure": "/forces/west-midlands/measures/homicide/",
+        "measure_chart": "/forces/west-midlands/measures/homicide/chart.svg",
+        "publication_file": version + "statement.html",
         "login": "/workbench/login/", "logout": "/workbench/logout/", "workbench": "/workbench/",
         "audit": "/workbench/audit/", "draft": f"/workbench/drafts/{draft.pk}/",
     }.get(name, f"/workbench/drafts/{draft.pk}/{name}")

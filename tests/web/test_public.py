@@ -28,3 +28,17 @@ def test_a_signed_in_visitor_never_gets_a_cached_page(wm_statement: Draft, peopl
     analyst = Client()
     analyst.force_login(people["analyst"])
     assert "Sign out analyst" in analyst.get("/").content.decode()
+
+
+def test_a_measure_s_page_has_its_chart_its_series_and_every_force_ranked(site: object, db: None) -> None:
+    import re
+
+    page = Client().get("/forces/west-midlands/measures/homicide/").content.decode()
+    assert '<img class="app-chart-image" src="chart.svg" alt="Homicide, ' in page
+    ranked = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td><th scope="row"', page)
+    assert [int(r) for r in ranked] == list(range(1, 44))  # the 43 territorial forces, each with its rank
+    assert "West Midlands</a> <strong class=\"govuk-tag\">This force</strong>" in page
+    assert " to " in page and " -" not in page.split("The series")[1].split("</table>")[0]  # no limit below zero
+    chart = Client().get("/forces/west-midlands/measures/homicide/chart.svg")
+    assert chart["Content-Type"] == "image/svg+xml" and chart.content.startswith(b"<svg")
+    assert Client().get("/forces/west-midlands/measures/no_such_measure/").status_code == 404

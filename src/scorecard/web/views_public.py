@@ -24,7 +24,7 @@ from scorecard.web.publishing import STAMP
 
 #: Rendered public pages, by path and the state of the publications: a page changes only when a
 #: version is published (or superseded), so until then it is served from here, not rendered.
-_PAGES: dict[tuple[str, str, int], tuple[bytes, dict[str, str], object]] = {}
+_PAGES: dict[tuple[str, str, int, int], tuple[bytes, dict[str, str], object]] = {}
 _MAX_PAGES = 2_000
 
 
@@ -37,6 +37,14 @@ def _publications_state() -> int:
         return 0
 
 
+def _store_state() -> int:
+    """When the store last changed: a committed load changes the figures a measure's page shows."""
+    try:
+        return Path(settings.STORE).stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
 def cached_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a public page from ``_PAGES`` while no publication has changed; only for visitors
     who are not signed in (a signed-in visitor's page carries their name and a CSRF token)."""
@@ -45,7 +53,7 @@ def cached_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
             return view(request, *args, **kwargs)
-        key = (str(settings.PUBLISHED), request.get_full_path(), _publications_state())
+        key = (str(settings.PUBLISHED), request.get_full_path(), _publications_state(), _store_state())
         hit = _PAGES.get(key)
         if hit is None:
             response = view(request, *args, **kwargs)
@@ -80,6 +88,35 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/index.html", {"forces": rows})
 
 
+def _measure_page(force_id: str, measure_id: str) -> Any:
+    from scorecard.catalogue.schema import load_catalogue
+    from scorecard.web import measure_page
+
+    catalogue = load_catalogue()
+    if measure_id not in catalogue.by_id or force_id not in {f.force_id for f in territorial_forces()}:
+        raise Http404("no such measure or force")
+    return measure_page.build(catalogue, measure_id, force_id)
+
+
+@require_safe
+@cached_public
+def measure(request: HttpRequest, force_id: str, measure_id: str) -> HttpResponse:
+    page = _measure_page(force_id, measure_id)
+    return render(request, "web/measure.html", {"page": page, "force_id": force_id})
+
+
+@require_safe
+@cached_public
+def measure_chart(request: HttpRequest, force_id: str, measure_id: str) -> HttpResponse:
+    """The measure's SPC chart as an SVG image (the page's <img>, with its text alternative there)."""
+    from scorecard.render.charts import chart_svg
+
+    page = _measure_page(force_id, measure_id)
+    if page.chart is None:
+        raise Http404("too few points for a chart")
+    return HttpResponse(str(chart_svg(page.chart)), content_type="image/svg+xml")
+
+
 @require_safe
 @cached_public
 def force_page(request: HttpRequest, force_id: str) -> HttpResponse:
@@ -87,8 +124,11 @@ def force_page(request: HttpRequest, force_id: str) -> HttpResponse:
         info = force(force_id)
     except Exception:
         raise Http404("no such force") from None
+    from scorecard.catalogue.schema import load_catalogue
+
     pubs = Publication.objects.filter(force_id=force_id).order_by("kind", "-period_slug", "-version")
-    return render(request, "web/force.html", {"force": info, "publications": pubs})
+    measures = [m for m in load_catalogue().measures if m.role == "national"]
+    return render(request, "web/force.html", {"force": info, "publications": pubs, "measures": measures})
 
 
 def _publication(force_id: str, kind: str, slug: str, version: int) -> Publication:

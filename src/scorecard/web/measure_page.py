@@ -1,0 +1,98 @@
+"""A measure's public page for one force: its SPC chart, its series as a table, and the force
+beside every other force (the figure, the rate per the measure's base, and the rank).
+
+The figures come from the results stage (``figures.measure_figures``: each force over its own
+latest complete twelve months up to the latest month), the chart from ``documents.parts.chart``
+and ``render.charts`` (the same chart the statement prints), and every number from
+``documents.format``: this module only arranges them for the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from scorecard.areas import force, territorial_forces
+from scorecard.catalogue.schema import Catalogue, Measure
+from scorecard.documents import format as fmt
+from scorecard.documents.model import Chart
+from scorecard.documents.parts import chart
+from scorecard.figures import MeasureFigures, measure_figures
+from scorecard.periods import Month
+from scorecard.store import Store
+from scorecard.units import rate_label
+
+
+@dataclass(frozen=True)
+class Comparison:
+    area: str
+    force_id: str
+    window: str
+    value: str
+    rate: str
+    rank: int | None
+    this_force: bool
+
+
+@dataclass(frozen=True)
+class MeasurePage:
+    measure: Measure
+    area_name: str
+    window: str
+    value: str
+    chart: Chart | None
+    series: list[tuple[str, str, str, str]]  # period, value, mean, process limits
+    comparison: list[Comparison]
+    rate_label: str
+    ranked_by: str
+    of: int
+
+
+def latest_month(store: Store) -> Month:
+    """The last month the store holds a figure for: the page's figures are up to it."""
+    row = store.con.execute("SELECT max(last_month) FROM observations").fetchone()
+    return Month.from_date(row[0]) if row and row[0] else Month(2000, 1)
+
+
+def build(catalogue: Catalogue, measure_id: str, force_id: str) -> MeasurePage:
+    forces = [f.force_id for f in territorial_forces()]
+    with Store.open(settings.STORE, read_only=True) as store:
+        held = measure_figures(store, catalogue, measure_id, forces, latest_month(store))
+    m = held[force_id].measure
+    mine = held[force_id]
+    limits = _series(mine)
+    base = m.rate_base
+    rate_unit = f"rate_per_{base}" if base else None
+    rates = {f: (mf.result.population_rate if mf.result else None) for f, mf in held.items()}
+    ranked_on = rates if rate_unit and any(v is not None for v in rates.values()) else {
+        f: (mf.result.current.value if mf.result else None) for f, mf in held.items()}
+    order = sorted((v, f) for f, v in ranked_on.items() if v is not None)
+    if m.direction == "increase":
+        order.reverse()  # rank 1 is the best
+    rank = {f: i + 1 for i, (_, f) in enumerate(order)}
+    comparison = [Comparison(force(f).name, f, mf.window.label if mf.window else fmt.MISSING,
+                             fmt.figure(mf.result.current.value if mf.result else None, m.unit).text,
+                             fmt.figure(rates[f], rate_unit).text if rate_unit else fmt.MISSING, rank.get(f),
+                             f == force_id)
+                  for f, mf in held.items()]
+    comparison.sort(key=lambda c: (c.rank is None, c.rank or 0, c.area))
+    ranked_by = ("rate " + rate_label(base)) if base and rate_unit and order else "figure"
+    direction = {"decrease": "lowest first", "increase": "highest first"}.get(m.direction, "lowest first")
+    return MeasurePage(m, force(force_id).name, mine.window.label if mine.window else fmt.MISSING,
+                       fmt.figure(mine.result.current.value if mine.result else None, m.unit).text, chart(mine),
+                       limits, comparison, rate_label(base) if base else "", f"{ranked_by}, {direction}",
+                       len(order))
+
+
+def _series(mf: MeasureFigures) -> list[tuple[str, str, str, str]]:
+    c = chart(mf)
+    if c is None:
+        return []
+    unit = c.unit
+
+    def lower(value: float | None) -> float | None:  # a count is never below zero: nor is its limit (as drawn)
+        return max(0.0, value) if c.counts and value is not None else value
+
+    return [(p.label, p.value.text, fmt.figure(p.mean, unit).text,
+             f"{fmt.figure(lower(p.lower), unit).text} to {fmt.figure(p.upper, unit).text}") for p in c.points]
