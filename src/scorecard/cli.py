@@ -988,3 +988,33 @@ def web_demo_users(home: HomeOpt = Path("out") / "web", database: DatabaseOpt = 
         _say(f"admin: {setup.add_user('admin', admin=True)}")
 
     _run(work)
+
+
+site_app = typer.Typer(help="The public pages as a static site.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+
+@site_app.command("build")
+def site_build(
+    out_dir: Annotated[Path, typer.Argument(help="The folder to write (emptied first).")],
+    store: Annotated[Path, typer.Option("--store", envvar="SCORECARD_STORE",
+                                        help="DuckDB store the figures come from.")] = DEMO_STORE,
+    home: HomeOpt = Path("out") / "web",
+    database: DatabaseOpt = None,
+) -> None:
+    """Write the public pages (forces, measures, every published version and its files) as a static
+    site with relative links, to upload to a PCC's own website or open from the disk."""
+
+    def work() -> None:
+        from scorecard.web import setup
+
+        if not store.exists():
+            raise UsageError(f"no store at {store}: run ./scripts/demo, or give --store")
+        setup.configure(home.resolve(), store.resolve(), database)
+        setup.migrate()
+        from scorecard.web.static_site import build
+
+        n = build(out_dir)
+        _say(f"{out_dir}: {n:,} files; open {out_dir / 'index.html'}")
+
+    _run(work)

@@ -53,7 +53,8 @@ def cached_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
             return view(request, *args, **kwargs)
-        key = (str(settings.PUBLISHED), request.get_full_path(), _publications_state(), _store_state())
+        key = (str(settings.PUBLISHED), request.get_full_path() + request.META.get("HTTP_X_SCORECARD_STATIC", ""),
+               _publications_state(), _store_state())
         hit = _PAGES.get(key)
         if hit is None:
             response = view(request, *args, **kwargs)
