@@ -27,6 +27,7 @@ EXPECTED: dict[str, tuple[str, dict[str, int | str]]] = {
     "asset": ("GET", dict.fromkeys(VISITORS, 200)),
     "force": ("GET", dict.fromkeys(VISITORS, 200)),
     "measure": ("GET", dict.fromkeys(VISITORS, 200)),
+    "national_measure": ("GET", dict.fromkeys(VISITORS, 200)),
     "measure_chart": ("GET", dict.fromkeys(VISITORS, 200)),
     "publication": ("GET", dict.fromkeys(VISITORS, 200)),
     "publication_file": ("GET", dict.fromkeys(VISITORS, 200)),
@@ -48,7 +49,7 @@ def url_for(name: str, draft: Draft, pub: Publication) -> str:
     return {
         "index": "/", "stylesheet": "/assets/govuk-frontend.min.css", "asset": "/assets/site.css",
         "force": "/forces/west-midlands/", "publication": version,
-        "measure": "/forces/west-midlands/measures/homicide/",
+        "measure": "/forces/west-midlands/measures/homicide/", "national_measure": "/measures/burglary/",
         "measure_chart": "/forces/west-midlands/measures/homicide/chart.svg",
         "publication_file": version + "statement.html",
         "login": "/workbench/login/", "logout": "/workbench/logout/", "workbench": "/workbench/",

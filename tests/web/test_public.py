@@ -42,3 +42,21 @@ def test_a_measure_s_page_has_its_chart_its_series_and_every_force_ranked(site: 
     chart = Client().get("/forces/west-midlands/measures/homicide/chart.svg")
     assert chart["Content-Type"] == "image/svg+xml" and chart.content.startswith(b"<svg")
     assert Client().get("/forces/west-midlands/measures/no_such_measure/").status_code == 404
+
+
+def test_the_map_links_every_force_and_the_table_beside_it_gives_the_same_figures(site: object, db: None) -> None:
+    import re
+
+    page = Client().get("/measures/burglary/").content.decode()
+    svg = page.split('<svg class="app-map"')[1].split("</svg>")[0]
+    labels = re.findall(r'<a href="/forces/([a-z-]+)/measures/burglary/" aria-label="([^"]+)"', svg)
+    assert len(labels) == 43
+    table = page.split('id="ranking"')[1]
+    for force_id, label in labels:  # "Cumbria: 1.93 per 1,000 people, rank 1 of 43" is the table's row
+        _, rest = label.split(": ", 1)
+        rate, rank = rest.split(", rank ")
+        row = re.search(rf'(\d+)</td><th scope="row" class="govuk-table__header"><a class="govuk-link" '
+                        rf'href="/forces/{force_id}/measures/burglary/">[^<]+</a></th><td[^>]*>[^<]+</td>'
+                        rf'<td[^>]*>([^<]+)</td>', table)
+        assert row is not None and row.group(1) == rank.split(" of ")[0] and row.group(2) == rate, force_id
+    assert 'aria-describedby="ranking"' in svg

@@ -55,13 +55,25 @@ def latest_month(store: Store) -> Month:
     return Month.from_date(row[0]) if row and row[0] else Month(2000, 1)
 
 
-def build(catalogue: Catalogue, measure_id: str, force_id: str) -> MeasurePage:
+def _held(catalogue: Catalogue, measure_id: str) -> dict[str, MeasureFigures]:
     forces = [f.force_id for f in territorial_forces()]
     with Store.open(settings.STORE, read_only=True) as store:
-        held = measure_figures(store, catalogue, measure_id, forces, latest_month(store))
-    m = held[force_id].measure
-    mine = held[force_id]
-    limits = _series(mine)
+        return measure_figures(store, catalogue, measure_id, forces, latest_month(store))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    comparison: list[Comparison]
+    rate_label: str
+    ranked_by: str
+    of: int
+    bands: dict[str, int]  # each ranked force's fifth of the ranking, 0 (best) to 4
+
+
+def ranking(held: dict[str, MeasureFigures], force_id: str | None = None) -> Ranking:
+    """Every force by the measure's rate per its base (or its figure, for a measure with no base),
+    best first, as the comparison table and the map show it."""
+    m = next(iter(held.values())).measure
     base = m.rate_base
     rate_unit = f"rate_per_{base}" if base else None
     rates = {f: (mf.result.population_rate if mf.result else None) for f, mf in held.items()}
@@ -79,10 +91,23 @@ def build(catalogue: Catalogue, measure_id: str, force_id: str) -> MeasurePage:
     comparison.sort(key=lambda c: (c.rank is None, c.rank or 0, c.area))
     ranked_by = ("rate " + rate_label(base)) if base and rate_unit and order else "figure"
     direction = {"decrease": "lowest first", "increase": "highest first"}.get(m.direction, "lowest first")
+    bands = {f: min(4, (r - 1) * 5 // max(1, len(order))) for f, r in rank.items()}
+    return Ranking(comparison, rate_label(base) if base else "", f"{ranked_by}, {direction}", len(order), bands)
+
+
+def build(catalogue: Catalogue, measure_id: str, force_id: str) -> MeasurePage:
+    held = _held(catalogue, measure_id)
+    m = held[force_id].measure
+    mine = held[force_id]
+    ranked = ranking(held, force_id)
     return MeasurePage(m, force(force_id).name, mine.window.label if mine.window else fmt.MISSING,
                        fmt.figure(mine.result.current.value if mine.result else None, m.unit).text, chart(mine),
-                       limits, comparison, rate_label(base) if base else "", f"{ranked_by}, {direction}",
-                       len(order))
+                       _series(mine), ranked.comparison, ranked.rate_label, ranked.ranked_by, ranked.of)
+
+
+def national(catalogue: Catalogue, measure_id: str) -> tuple[Measure, Ranking]:
+    held = _held(catalogue, measure_id)
+    return catalogue.by_id[measure_id], ranking(held)
 
 
 def _series(mf: MeasureFigures) -> list[tuple[str, str, str, str]]:

@@ -38,8 +38,8 @@ def _links_made_relative(html: str, page: str) -> str:
 
 def pages() -> list[str]:
     """Every public page's path."""
-    out = ["/"]
     national = [m.id for m in load_catalogue().measures if m.role == "national"]
+    out = ["/", *(f"/measures/{mid}/" for mid in national)]
     for f in territorial_forces():
         out.append(f"/forces/{f.force_id}/")
         out += [f"/forces/{f.force_id}/measures/{mid}/" for mid in national]

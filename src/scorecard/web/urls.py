@@ -12,6 +12,7 @@ urlpatterns = [
     path("", public.index, name="index"),
     path("assets/govuk-frontend.min.css", public.stylesheet, name="stylesheet"),
     path("assets/<str:name>", public.asset, name="asset"),
+    path("measures/<slug:measure_id>/", public.national_measure, name="national_measure"),
     path("forces/<slug:force_id>/", public.force_page, name="force"),
     path("forces/<slug:force_id>/measures/<slug:measure_id>/", public.measure, name="measure"),
     path("forces/<slug:force_id>/measures/<slug:measure_id>/chart.svg", public.measure_chart, name="measure_chart"),

@@ -85,8 +85,11 @@ def index(request: HttpRequest) -> HttpResponse:
     counts: dict[str, int] = {}
     for force_id in Publication.objects.filter(superseded_by=None).values_list("force_id", flat=True):
         counts[force_id] = counts.get(force_id, 0) + 1
+    from scorecard.catalogue.schema import load_catalogue
+
     rows = [(f, counts.get(f.force_id, 0)) for f in territorial_forces()]
-    return render(request, "web/index.html", {"forces": rows})
+    measures = [m for m in load_catalogue().measures if m.role == "national"]
+    return render(request, "web/index.html", {"forces": rows, "measures": measures})
 
 
 def _measure_page(force_id: str, measure_id: str) -> Any:
@@ -104,6 +107,27 @@ def _measure_page(force_id: str, measure_id: str) -> Any:
 def measure(request: HttpRequest, force_id: str, measure_id: str) -> HttpResponse:
     page = _measure_page(force_id, measure_id)
     return render(request, "web/measure.html", {"page": page, "force_id": force_id})
+
+
+@require_safe
+@cached_public
+def national_measure(request: HttpRequest, measure_id: str) -> HttpResponse:
+    """One measure for every force: a map shaded by each force's fifth of the ranking, and the
+    same figures in a table."""
+    from scorecard.catalogue.schema import load_catalogue
+    from scorecard.render.force_map import Area, force_map_svg
+    from scorecard.web import measure_page
+
+    catalogue = load_catalogue()
+    if measure_id not in catalogue.by_id:
+        raise Http404("no such measure")
+    m, ranked = measure_page.national(catalogue, measure_id)
+    areas = {c.force_id: Area(ranked.bands.get(c.force_id),
+                              f"{c.area}: {c.rate if ranked.rate_label else c.value}"
+                              + (f", rank {c.rank} of {ranked.of}" if c.rank else ", no figure"),
+                              f"/forces/{c.force_id}/measures/{measure_id}/") for c in ranked.comparison}
+    svg = force_map_svg(areas, f"Map of the police force areas: {m.title}", "ranking")
+    return render(request, "web/national_measure.html", {"measure": m, "ranked": ranked, "map": svg})
 
 
 @require_safe
