@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from scorecard.areas import force, territorial_forces
 from scorecard.catalogue.schema import Catalogue, Measure
 from scorecard.documents import format as fmt
@@ -22,6 +20,7 @@ from scorecard.figures import MeasureFigures, measure_figures
 from scorecard.periods import Month
 from scorecard.store import Store
 from scorecard.units import rate_label
+from scorecard.web import snapshots
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def latest_month(store: Store) -> Month:
 
 def _held(catalogue: Catalogue, measure_id: str) -> dict[str, MeasureFigures]:
     forces = [f.force_id for f in territorial_forces()]
-    with Store.open(settings.STORE, read_only=True) as store:
+    with Store.open(snapshots.current(), read_only=True) as store:
         return measure_figures(store, catalogue, measure_id, forces, latest_month(store))
 
 

@@ -29,6 +29,7 @@ from scorecard.periods import parse
 from scorecard.publish import build, gather
 from scorecard.render.write import write_document
 from scorecard.store import Store
+from scorecard.web import snapshots
 from scorecard.web.models import Draft, Publication
 
 FORMATS = ["html", "docx", "pdf", "json", "csv"]
@@ -58,7 +59,7 @@ def document(draft: Draft, texts: dict[tuple[str, str], str], status: Status = "
     that cannot be filled in)."""
     catalogue = load_catalogue()
     config = config_of(draft, status)
-    with Store.open(settings.STORE, read_only=True) as store:
+    with Store.open(snapshots.current(), read_only=True) as store:
         sp, figures = gather(store, catalogue, [draft.force_id], draft.period, config)
     return build(catalogue, draft.force_id, sp, figures[draft.force_id], config, written=written_of(texts))
 

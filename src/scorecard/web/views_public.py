@@ -24,7 +24,7 @@ from scorecard.web.publishing import STAMP
 
 #: Rendered public pages, by path and the state of the publications: a page changes only when a
 #: version is published (or superseded), so until then it is served from here, not rendered.
-_PAGES: dict[tuple[str, str, int, int], tuple[bytes, dict[str, str], object]] = {}
+_PAGES: dict[tuple[str, str, int, str], tuple[bytes, dict[str, str], object]] = {}
 _MAX_PAGES = 2_000
 
 
@@ -37,12 +37,12 @@ def _publications_state() -> int:
         return 0
 
 
-def _store_state() -> int:
-    """When the store last changed: a committed load changes the figures a measure's page shows."""
-    try:
-        return Path(settings.STORE).stat().st_mtime_ns
-    except FileNotFoundError:
-        return 0
+def _store_state() -> str:
+    """The snapshot of the store being read (``web.snapshots``): a committed load makes a new one,
+    and the figures a measure's page shows change with it."""
+    from scorecard.web import snapshots
+
+    return snapshots.current().name
 
 
 def cached_public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -1,0 +1,49 @@
+"""New data while the site serves: a load holding the store never stops a page, and readers switch
+to the new figures once it has committed (``web.snapshots``)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.test import Client
+
+from scorecard.web import snapshots
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLD = ("import sys, time\nfrom scorecard.store import Store\nwith Store.open(sys.argv[1]):\n"
+        "    print('holding', flush=True)\n    sys.stdin.read()\n")
+
+
+def test_a_load_in_progress_never_stops_a_page_and_its_commit_is_picked_up(settings: Any, real_store_path: Path,
+                                                                         tmp_path: Path, db: None) -> None:
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(real_store_path, store)
+    settings.STORE = store
+    settings.HOME = tmp_path / "web"
+    settings.PUBLISHED = tmp_path / "web" / "published"
+    assert Client().get("/forces/west-midlands/measures/homicide/").status_code == 200
+    first = snapshots.current()
+    writer = subprocess.Popen([sys.executable, "-c", HOLD, str(store)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
+        # The store is held for writing: a page not yet cached is still answered, from the snapshot.
+        assert Client().get("/forces/west-midlands/measures/burglary/").status_code == 200
+        assert Client().get("/measures/robbery/").status_code == 200
+        assert snapshots.current() == first
+    finally:
+        writer.communicate("")
+    # A revised local series (one figure of the demo's file changed) is a load that changes the store.
+    revised = tmp_path / "local-series-west-midlands.csv"
+    text = (ROOT / "demo" / "data" / "local-series-west-midlands.csv").read_text("utf-8")
+    revised.write_text(text.replace('"810,868"', '"810,869"', 1), "utf-8")
+    loaded = subprocess.run([str(Path(sys.executable).parent / "scorecard"), "ingest", "--store", str(store),
+                             str(revised)], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert Client().get("/forces/west-midlands/measures/homicide/").status_code == 200
+    second = snapshots.current()
+    assert second != first and second.exists() and not first.exists()
