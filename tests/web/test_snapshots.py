@@ -11,6 +11,7 @@ from typing import Any
 
 from django.test import Client
 
+from scorecard.store import Store
 from scorecard.web import snapshots
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,3 +48,19 @@ def test_a_load_in_progress_never_stops_a_page_and_its_commit_is_picked_up(setti
     assert Client().get("/forces/west-midlands/measures/homicide/").status_code == 200
     second = snapshots.current()
     assert second != first and second.exists() and not first.exists()
+
+
+def test_a_published_version_says_when_newer_data_would_change_it(settings: Any, real_store_path: Path,
+                                                                  tmp_path: Path, publication: Any) -> None:
+    url = "/forces/west-midlands/statement/2024-25-Q1/v1/"
+    assert "still agrees with it" in Client().get(url).content.decode()
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(real_store_path, store)
+    settings.STORE = store
+    settings.HOME = tmp_path / "web"
+    # The West Midlands homicide figures revised: a Home Office figure the statement quotes, changed.
+    with Store.open(store) as st:
+        st.con.execute("UPDATE observations SET value = value + 7 WHERE dataset = 'home_office_prc' "
+                       "AND force_id = 'west-midlands' AND series IN ('1', '4.1')")
+    page = Client().get(url).content.decode()
+    assert "Newer data would change" in page and "homicide" in page

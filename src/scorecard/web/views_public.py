@@ -168,7 +168,29 @@ def _publication(force_id: str, kind: str, slug: str, version: int) -> Publicati
 def publication(request: HttpRequest, force_id: str, kind: str, slug: str, version: int) -> HttpResponse:
     pub = _publication(force_id, kind, slug, version)
     downloads = sorted(name for name in pub.files if "/" not in name)
-    return render(request, "web/publication.html", {"pub": pub, "force": force(force_id), "downloads": downloads})
+    changes, checked = _newer_data(pub)
+    return render(request, "web/publication.html", {"pub": pub, "force": force(force_id), "downloads": downloads,
+                                                     "changes": changes, "checked": checked})
+
+
+def _newer_data(pub: Publication) -> tuple[list[str], str | None]:
+    """What the data loaded since would change in the version (``scorecard verify``, against the
+    snapshot the site reads), or why that could not be checked."""
+    from scorecard.catalogue.schema import load_catalogue
+    from scorecard.errors import ScorecardError
+    from scorecard.store import Store
+    from scorecard.verify import verify
+    from scorecard.web import snapshots
+
+    report = Path(settings.PUBLISHED) / pub.folder / "report.json"
+    if "report.json" not in pub.files or not report.is_file():
+        return [], "this version has no report.json to check"
+    try:
+        with Store.open(snapshots.current(), read_only=True) as store:
+            diffs = verify(report, store, load_catalogue())
+    except ScorecardError as exc:
+        return [], f"it could not be checked: {exc}"
+    return [f"{d.where}: published {d.published}, the data now gives {d.now}" for d in diffs], None
 
 
 @require_safe
