@@ -41,6 +41,7 @@ EXPECTED: dict[str, tuple[str, dict[str, int | str]]] = {
     "return": ("POST", {"anonymous": LOGIN, "other-analyst": 404, "analyst": 403, "approver": 403, "admin": 403}),
     "approve": ("POST", {"anonymous": LOGIN, "other-analyst": 404, "analyst": 403, "approver": 403, "admin": 403}),
     "audit": ("GET", {"anonymous": LOGIN, "other-analyst": 403, "analyst": 403, "approver": 403, "admin": 200}),
+    "loads": ("GET", {"anonymous": LOGIN, "other-analyst": 403, "analyst": 403, "approver": 403, "admin": 200}),
 }
 
 
@@ -53,7 +54,7 @@ def url_for(name: str, draft: Draft, pub: Publication) -> str:
         "measure_chart": "/forces/west-midlands/measures/homicide/chart.svg",
         "publication_file": version + "statement.html",
         "login": "/workbench/login/", "logout": "/workbench/logout/", "workbench": "/workbench/",
-        "audit": "/workbench/audit/", "draft": f"/workbench/drafts/{draft.pk}/",
+        "audit": "/workbench/audit/", "loads": "/workbench/loads/", "draft": f"/workbench/drafts/{draft.pk}/",
     }.get(name, f"/workbench/drafts/{draft.pk}/{name}")
 
 

@@ -64,3 +64,32 @@ def test_a_published_version_says_when_newer_data_would_change_it(settings: Any,
                        "AND force_id = 'west-midlands' AND series IN ('1', '4.1')")
     page = Client().get(url).content.decode()
     assert "Newer data would change" in page and "homicide" in page
+
+
+def test_an_administrator_loads_a_file_through_the_workbench(settings: Any, real_store_path: Path, tmp_path: Path,
+                                                             people: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scorecard.web.models import AuditEntry
+
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(real_store_path, store)
+    settings.STORE = store
+    settings.HOME = tmp_path / "web"
+    admin = Client()
+    admin.force_login(people["admin"])
+    text = (ROOT / "demo" / "data" / "local-series-west-midlands.csv").read_text("utf-8")
+    good = SimpleUploadedFile("local series (revised).csv", text.replace('"810,868"', '"810,869"', 1).encode())
+    page = admin.post("/workbench/loads/", {"file": good}).content.decode()
+    assert "Loaded local-series-revised-.csv." in page or "Loaded local-series-revised.csv" in page, page[:3000]
+    with Store.open(store, read_only=True) as st:
+        assert st.loads()[-1]["file_name"].startswith("local-series-revised")
+    before = store.read_bytes()
+    bad = SimpleUploadedFile("broken.csv", text.replace('"810,868"', '"1,2"', 1).encode())
+    page = admin.post("/workbench/loads/", {"file": bad}).content.decode()
+    assert "was not loaded (nothing in the store changed)" in page and "1,2" in page
+    assert store.read_bytes() == before
+    assert [e.action for e in AuditEntry.objects.all()] == ["data.load", "data.load"]
+    analyst = Client()
+    analyst.force_login(people["analyst"])
+    assert analyst.post("/workbench/loads/", {"file": SimpleUploadedFile("x.csv", b"x")}).status_code == 403

@@ -29,4 +29,5 @@ urlpatterns = [
     path("workbench/drafts/<int:draft_id>/return", bench.return_draft, name="return"),
     path("workbench/drafts/<int:draft_id>/approve", bench.approve, name="approve"),
     path("workbench/audit/", bench.audit_log, name="audit"),
+    path("workbench/loads/", bench.loads, name="loads"),
 ]

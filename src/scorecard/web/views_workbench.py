@@ -9,20 +9,29 @@ later edit starts the next version's draft.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from scorecard.catalogue.schema import load_catalogue
 from scorecard.errors import ScorecardError
 from scorecard.render.html import commentary_html
-from scorecard.web import audit, publishing
+from scorecard.store import Store
+from scorecard.web import audit, publishing, snapshots
 from scorecard.web.access import forces_of, has_role, is_admin, signed_in, visible_draft
 from scorecard.web.models import VOICES, AuditEntry, CommentaryVersion, Draft, Review
 
@@ -188,3 +197,54 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
         return response
     return render(request, "web/audit.html", {"entries": entries})
+
+
+#: The largest file an administrator may load through the browser (larger ones: the command line).
+MAX_UPLOAD = 256 * 1024 * 1024
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@login_required
+def loads(request: HttpRequest) -> HttpResponse:
+    """An administrator loads a data file into the store, as `scorecard ingest` would; the site
+    keeps answering from its snapshot meanwhile (``web.snapshots``)."""
+    if not is_admin(request.user):
+        return HttpResponseForbidden("loading data is for administrators")
+    result: dict[str, object] | None = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name:
+            messages.error(request, "Choose a file to load.")
+        elif upload.size is not None and upload.size > MAX_UPLOAD:
+            messages.error(request, f"The file is larger than {MAX_UPLOAD // 1024 // 1024} MiB: load it with "
+                                    "`scorecard ingest` on the server.")
+        else:
+            result = _load(request, upload)
+    elif request.method != "GET":
+        return HttpResponse(status=405)
+    with Store.open(snapshots.current(), read_only=True) as store:
+        held = store.loads()[-50:][::-1]
+    return render(request, "web/loads.html", {"loads": held, "result": result})
+
+
+def _load(request: HttpRequest, upload: UploadedFile) -> dict[str, object]:
+    folder = Path(settings.HOME) / "uploads" / timezone.now().strftime("%Y%m%dT%H%M%S%f")
+    folder.mkdir(parents=True)
+    name = _SAFE_NAME.sub("-", Path(str(upload.name)).name).strip(".-") or "upload"
+    path = folder / name
+    digest = hashlib.sha256()
+    with path.open("wb") as f:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            f.write(chunk)
+    scorecard = Path(sys.executable).parent / "scorecard"
+    done = subprocess.run([str(scorecard), "ingest", "--store", str(settings.STORE), str(path)],
+                          capture_output=True, text=True, timeout=3600)
+    outcome = {"file": name, "sha256": digest.hexdigest(), "exit": done.returncode,
+               "said": (done.stdout + done.stderr).strip()[-4000:]}
+    audit.record(signed_in(request), "data.load", name, None, outcome)
+    if done.returncode == 0:
+        messages.success(request, f"Loaded {name}. Readers switch to its figures now that it has committed.")
+    else:
+        messages.error(request, f"{name} was not loaded (nothing in the store changed).")
+    return outcome
