@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scorecard.catalogue.schema import GRAIN_MONTHS, Catalogue, Measure
 from scorecard.periods import Month, Period
-from scorecard.results import Result, ResultsEngine, provenance
+from scorecard.results import Result, ResultsEngine, SubArea, provenance
 from scorecard.store import Store
 from scorecard.windows import StatementPeriod, months_behind
 
@@ -79,6 +79,20 @@ def measure_figures(store: Store, catalogue: Catalogue, measure_id: str, force_i
             r = None
         out[f] = MeasureFigures(measure, r, months_behind(r.current.period, data_to) if r else None)
     return out
+
+
+def sub_area_figures(store: Store, catalogue: Catalogue, measure_id: str, force_id: str, window: Period,
+                     by: SubArea = "local_authority") -> list[Result]:
+    """One force's measure over ``window`` broken down by its local authorities (or CSPs), where
+    the measure's data has sub-areas (``results.breakable_by``); none where it has not."""
+    from scorecard.results import breakable_by
+
+    measure = catalogue.by_id[measure_id]
+    if not breakable_by(measure, by):
+        return []
+    engine = ResultsEngine(store, catalogue)
+    return [r for r in engine.compute([measure], window, force_ids=[force_id], by=by)
+            if r.area.area_type != "force"]
 
 
 def statement_figures(store: Store, catalogue: Catalogue, force_ids: Sequence[str], period: StatementPeriod, *,

@@ -35,7 +35,8 @@ def test_a_measure_s_page_has_its_chart_its_series_and_every_force_ranked(site: 
 
     page = Client().get("/forces/west-midlands/measures/homicide/").content.decode()
     assert '<img class="app-chart-image" src="chart.svg" alt="Homicide, ' in page
-    ranked = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td><th scope="row"', page)
+    every = page.split("beside every force")[1]
+    ranked = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td><th scope="row"', every)
     assert [int(r) for r in ranked] == list(range(1, 44))  # the 43 territorial forces, each with its rank
     assert "West Midlands</a> <strong class=\"govuk-tag\">This force</strong>" in page
     assert " to " in page and " -" not in page.split("The series")[1].split("</table>")[0]  # no limit below zero
@@ -60,3 +61,30 @@ def test_the_map_links_every_force_and_the_table_beside_it_gives_the_same_figure
                         rf'<td[^>]*>([^<]+)</td>', table)
         assert row is not None and row.group(1) == rank.split(" of ")[0] and row.group(2) == rate, force_id
     assert 'aria-describedby="ranking"' in svg
+
+
+def test_a_measure_s_page_ranks_the_force_in_its_peer_group(site: object, db: None) -> None:
+    import re
+
+    # demo/web/peer-groups.yaml: the West Midlands Region of the bundled ONS lookup, with its source and date.
+    page = Client().get("/forces/west-mercia/measures/homicide/").content.decode()
+    group = page.split("in its peer group: West Midlands Region")[1].split("</table>")[0]
+    assert [n for n in ("Staffordshire", "Warwickshire", "West Mercia", "West Midlands") if n in group] == [
+        "Staffordshire", "Warwickshire", "West Mercia", "West Midlands"]
+    ranks = re.findall(r'numeric">(\d+)</td><th scope="row"', group)
+    assert sorted(int(r) for r in ranks) == [1, 2, 3, 4]
+    assert "not HMICFRS most similar groups, 2024-06-30" in page
+
+
+def test_a_measure_with_sub_areas_breaks_down_by_local_authority(real_store_path: object) -> None:
+    from scorecard.catalogue.schema import load_catalogue
+    from scorecard.figures import sub_area_figures
+    from scorecard.periods import parse
+    from scorecard.store import Store
+
+    with Store.open(real_store_path, read_only=True) as store:  # type: ignore[arg-type]
+        rows = sub_area_figures(store, load_catalogue(), "street_burglary", "west-mercia", parse("2024 Q1"))
+        none = sub_area_figures(store, load_catalogue(), "homicide", "west-mercia", parse("2024 Q1"))
+    names = {r.area.name for r in rows}
+    assert {"Bromsgrove", "Redditch", "Shropshire", "Telford and Wrekin", "Worcester"} <= names
+    assert none == []  # Home Office figures are force-wide

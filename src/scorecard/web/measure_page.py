@@ -9,18 +9,19 @@ and ``render.charts`` (the same chart the statement prints), and every number fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scorecard.areas import force, territorial_forces
 from scorecard.catalogue.schema import Catalogue, Measure
 from scorecard.documents import format as fmt
 from scorecard.documents.model import Chart
 from scorecard.documents.parts import chart
-from scorecard.figures import MeasureFigures, measure_figures
+from scorecard.figures import MeasureFigures, measure_figures, sub_area_figures
 from scorecard.periods import Month
 from scorecard.store import Store
 from scorecard.units import rate_label
 from scorecard.web import snapshots
+from scorecard.web.peer_groups import group_of
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class Peers:
+    name: str
+    source: str
+    date: str
+    rows: list[Comparison]  # the group's forces, ranked among themselves (rank: within the group)
+
+
+@dataclass(frozen=True)
 class MeasurePage:
     measure: Measure
     area_name: str
@@ -46,6 +55,8 @@ class MeasurePage:
     rate_label: str
     ranked_by: str
     of: int
+    peers: Peers | None = None
+    sub_areas: list[tuple[str, str]] = field(default_factory=list)  # local authority, figure
 
 
 def latest_month(store: Store) -> Month:
@@ -99,9 +110,20 @@ def build(catalogue: Catalogue, measure_id: str, force_id: str) -> MeasurePage:
     m = held[force_id].measure
     mine = held[force_id]
     ranked = ranking(held, force_id)
+    group = group_of(force_id)
+    peers = None
+    if group is not None:
+        within = ranking({f: held[f] for f in group.members if f in held}, force_id)
+        peers = Peers(group.name, group.source, group.date, within.comparison)
+    subs: list[tuple[str, str]] = []
+    if mine.window is not None:
+        with Store.open(snapshots.current(), read_only=True) as store:
+            subs = [(r.area.name, fmt.figure(r.current.value, m.unit).text)
+                    for r in sub_area_figures(store, catalogue, measure_id, force_id, mine.window)]
     return MeasurePage(m, force(force_id).name, mine.window.label if mine.window else fmt.MISSING,
                        fmt.figure(mine.result.current.value if mine.result else None, m.unit).text, chart(mine),
-                       _series(mine), ranked.comparison, ranked.rate_label, ranked.ranked_by, ranked.of)
+                       _series(mine), ranked.comparison, ranked.rate_label, ranked.ranked_by, ranked.of, peers,
+                       sorted(subs))
 
 
 def national(catalogue: Catalogue, measure_id: str) -> tuple[Measure, Ranking]:
