@@ -194,3 +194,38 @@ def _look(page: Any, url: str) -> list[str]:
     if width > window:
         found.append(f"{url}: the page is {width} px wide in a {window} px window")
     return found
+
+
+def test_the_workbench_and_the_public_pages_work_by_keyboard_alone(live_site: str, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(live_site + "/")
+    page.keyboard.press("Tab")  # the skip link comes first, and takes the reader to the content
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main-content")
+    page.goto(live_site + "/workbench/login/")
+    page.focus("#id_username")
+    page.keyboard.type("analyst")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_site + "/workbench/")
+    for _ in range(40):  # Tab to the statement's link, then follow it with Enter
+        page.keyboard.press("Tab")
+        if "National Policing Priorities statement" in page.evaluate("document.activeElement.textContent"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("textarea[name='homicide.pcc']")
+    page.focus("textarea[name='homicide.pcc']")
+    page.keyboard.type(" Typed from the keyboard.")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Save":
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved 1 change(s).")
+    # Every control a keyboard reaches shows where the focus is.
+    page.keyboard.press("Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle !== 'none' || "
+                         "getComputedStyle(document.activeElement).boxShadow !== 'none' || "
+                         "getComputedStyle(document.activeElement).backgroundColor !== 'rgba(0, 0, 0, 0)'")
