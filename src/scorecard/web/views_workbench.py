@@ -32,7 +32,7 @@ from scorecard.errors import ScorecardError
 from scorecard.render.html import commentary_html
 from scorecard.store import Store
 from scorecard.web import audit, publishing, snapshots
-from scorecard.web.access import forces_of, has_role, is_admin, signed_in, visible_draft
+from scorecard.web.access import Role, forces_of, has_role, is_admin, signed_in, visible_draft
 from scorecard.web.models import VOICES, AuditEntry, CommentaryVersion, Draft, Review
 
 #: Longest commentary text kept for one priority and voice.
@@ -130,12 +130,30 @@ def _step(request: HttpRequest, draft: Draft, action: str, new_status: str, comm
                                                                                       "comment": comment})
 
 
+#: Who may take each step, and from which states (the draft's life, in one place).
+STEPS: dict[str, tuple[Role, tuple[str, ...], str]] = {
+    "submit": ("analyst", ("draft", "returned"), "only the force's analyst submits a draft"),
+    "return": ("approver", ("submitted",), "only the force's approver returns a submitted draft"),
+    "approve": ("approver", ("submitted",), "only the force's approver approves a submitted draft"),
+}
+
+
+def _allowed(request: HttpRequest, draft_id: int, step: str) -> tuple[Draft, HttpResponse | None]:
+    """The draft, and a refusal unless the user has the step's role for its force and the draft
+    is in a state the step starts from."""
+    draft = visible_draft(request.user, draft_id)
+    role, states, why = STEPS[step]
+    if not has_role(request.user, draft.force_id, role) or draft.status not in states:
+        return draft, HttpResponseForbidden(why)
+    return draft, None
+
+
 @login_required
 @require_POST
 def submit(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = visible_draft(request.user, draft_id)
-    if not has_role(request.user, draft.force_id, "analyst") or draft.status not in ("draft", "returned"):
-        return HttpResponseForbidden("only the force's analyst submits a draft")
+    draft, refused = _allowed(request, draft_id, "submit")
+    if refused:
+        return refused
     checked = publishing.check(draft, draft.current_texts())
     if checked.error:
         messages.error(request, f"Not submitted: {checked.error}")
@@ -149,9 +167,9 @@ def submit(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def return_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = visible_draft(request.user, draft_id)
-    if not has_role(request.user, draft.force_id, "approver") or draft.status != "submitted":
-        return HttpResponseForbidden("only the force's approver returns a submitted draft")
+    draft, refused = _allowed(request, draft_id, "return")
+    if refused:
+        return refused
     comment = request.POST.get("comment", "").strip()[:MAX_TEXT]
     if not comment:
         messages.error(request, "Say why the draft is returned.")
@@ -165,9 +183,9 @@ def return_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def approve(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = visible_draft(request.user, draft_id)
-    if not has_role(request.user, draft.force_id, "approver") or draft.status != "submitted":
-        return HttpResponseForbidden("only the force's approver approves a submitted draft")
+    draft, refused = _allowed(request, draft_id, "approve")
+    if refused:
+        return refused
     try:
         with transaction.atomic():
             pub = publishing.publish(draft, signed_in(request))
