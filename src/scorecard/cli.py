@@ -805,19 +805,32 @@ def verify(
 
 @app.command()
 def check(
-    area: Annotated[str, typer.Option(help="Force id or name.")],
-    period: Annotated[str, typer.Option(help="What the document is published for, as for `report`.")],
-    commentary: Annotated[Path, typer.Option(help="Folder of commentary Markdown files.")],
+    documents: Annotated[list[Path] | None, typer.Argument(
+        help="Documents to check claim by claim against themselves (text or Markdown).")] = None,
+    area: Annotated[str | None, typer.Option(help="Force id or name (checking commentary files).")] = None,
+    period: Annotated[str | None, typer.Option(help="What the document is published for, as for `report`.")] = None,
+    commentary: Annotated[Path | None, typer.Option(help="Folder of commentary Markdown files.")] = None,
     config: Annotated[Path | None, typer.Option(help="Document configuration YAML, as for `report`.")] = None,
+    fmt_: Annotated[Fmt, typer.Option("--format", help="table or json (documents).")] = Fmt.table,
     store: StoreOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Flag commentary that quotes numbers matching no figure the document shows (or cites unknown ones)."""
+    """Check the numbers of any document claim by claim (`check FILE...`), or flag commentary that
+    quotes numbers matching no figure the document shows (`check --area --period --commentary`)."""
     from scorecard.documents import commentary as cm
     from scorecard.documents.config import DocumentConfig
     from scorecard.publish import gather
 
+    if documents:
+        _run(lambda: _check_documents(documents, fmt_))
+        return
+    if area is None or period is None or commentary is None:
+        _run(lambda: _usage("give documents to check (`scorecard check FILE...`), or --area, --period and "
+                            "--commentary to check commentary files"))
+        return
+
     def work() -> None:
+        assert area is not None and period is not None and commentary is not None
         fid = _force_id(area, store, option="--area")
         parse_period(period)
         cat = load_catalogue(catalogue)
@@ -992,6 +1005,28 @@ def web_demo_users(home: HomeOpt = Path("out") / "web", database: DatabaseOpt = 
 
 site_app = typer.Typer(help="The public pages as a static site.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
+
+
+def _usage(message: str) -> None:
+    raise UsageError(message)
+
+
+def _check_documents(paths: list[Path], fmt: Fmt) -> None:
+    """Every claim of each document with its verdict; the problems first; exit 1 if any."""
+    from scorecard.claims import check_file
+
+    claims = [c for p in paths for c in check_file(p)]
+    bad = [c for c in claims if c.verdict == "inconsistent"]
+    if fmt == Fmt.json:
+        print(json.dumps({"claims": [c.as_dict() for c in claims], "inconsistent": len(bad)}, indent=2))
+    else:
+        _say(f"{len(claims)} claim(s) checked in {len(paths)} document(s): {len(bad)} inconsistent")
+        for c in bad + [c for c in claims if c.verdict != "inconsistent"]:
+            where = f"{c.file}, paragraph {c.paragraph}, line {c.line}"
+            _say(f"  {c.verdict.upper() if c.verdict == 'inconsistent' else c.verdict}: {where}: "
+                 f"\"{c.quoted.replace(chr(9), ' | ')}\": {c.why}")
+    if bad:
+        raise typer.Exit(EXIT_DIFFERENCES)
 
 
 @site_app.command("build")
