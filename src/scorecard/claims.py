@@ -265,8 +265,101 @@ def _without_subtotals(values: list[Decimal]) -> list[Decimal]:
     return kept
 
 
+def document_text(path: Path) -> str:
+    """A document as text, tables as tab-separated lines: Markdown and text as they are, Word
+    through python-docx (paragraphs and tables in order), HTML through its parser, PDF through
+    poppler's pdftotext."""
+    suffix = path.suffix.lower()
+    if suffix in (".txt", ".md", ".markdown", ".text"):
+        return read_text(path, what="document", limit=MAX_BYTES)
+    if suffix == ".docx":
+        return _docx_text(path)
+    if suffix in (".html", ".htm"):
+        return _html_text(read_text(path, what="document", limit=MAX_BYTES))
+    if suffix == ".pdf":
+        return _pdf_text(path)
+    raise InputError(path, "not a document the checker reads: give a .docx, .pdf, .html, .md or .txt file")
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document as WordDocument
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        word = WordDocument(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise InputError(path, f"cannot read the Word document: {exc}") from None
+    out: list[str] = []
+    for block in word.iter_inner_content():
+        if isinstance(block, Paragraph):
+            out += [block.text, ""]
+        elif isinstance(block, Table):
+            out += ["\t".join(cell.text.replace("\n", " ") for cell in row.cells) for row in block.rows]
+            out.append("")
+    return "\n".join(out)
+
+
+def _html_text(html: str) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.out: list[str] = []
+            self.row: list[str] | None = None
+            self.cell: list[str] | None = None
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "style", "svg"):
+                self.skip += 1
+            elif tag == "table":
+                self.out.append("\n\n")
+            elif tag == "tr":
+                self.row = []
+            elif tag in ("td", "th") and self.row is not None:
+                self.cell = []
+            elif tag in ("p", "li", "h1", "h2", "h3", "h4", "caption", "br", "div"):
+                self.out.append("\n\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style", "svg"):
+                self.skip = max(0, self.skip - 1)
+            elif tag in ("td", "th") and self.row is not None and self.cell is not None:
+                self.row.append(" ".join("".join(self.cell).split()))
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                self.out.append("\t".join(self.row) + "\n")
+                self.row = None
+            elif tag == "table":
+                self.out.append("\n\n")
+
+        def handle_data(self, data: str) -> None:
+            if self.skip:
+                return
+            if self.cell is not None:
+                self.cell.append(data)
+            elif self.row is None:
+                self.out.append(" ".join(data.split()) + " " if data.strip() else "")
+
+    parser = Text()
+    parser.feed(html)
+    return re.sub(r"\n{3,}", "\n\n", "".join(parser.out))
+
+
+def _pdf_text(path: Path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        raise InputError(path, "reading a PDF needs poppler's pdftotext (apt-get install poppler-utils)")
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise InputError(path, f"cannot read the PDF: {done.stderr.strip()[:200]}")
+    return done.stdout
+
+
 def check_file(path: Path) -> list[Claim]:
-    if path.suffix.lower() not in (".txt", ".md", ".markdown", ".text"):
-        raise InputError(path, "only text and Markdown documents are read so far (save a Word or PDF document as "
-                               "text, or copy its text into a .txt file)")
-    return check_text(read_text(path, what="document", limit=MAX_BYTES), path.name)
+    return check_text(document_text(path), path.name)
