@@ -93,3 +93,11 @@ def test_documents_the_project_writes_are_read_in_every_format_and_agree_with_th
         found = [(c.kind, c.quoted.split("\t")[0]) for c in check_file(path) if c.verdict == "inconsistent"]
         assert found == [("row makes 100", "Jan 2024"), ("row makes 100", "Mar 2024"),
                          ("total label", "Total Victims Fund Budget")], path
+
+
+def test_the_html_report_lists_every_claim_with_its_reason() -> None:
+    res = runner.invoke(app, ["check", *map(str, sorted(SEEDS.glob("*.txt"))), "--format", "html"])
+    assert res.exit_code == 1
+    page = res.stdout
+    assert page.count("<th scope=\"row\" class=\"govuk-table__header\">Inconsistent</th>") == 3
+    assert "90% + 5% = 95%, not 100%" in page and "<h2 class=\"govuk-heading-l\">004_" in page

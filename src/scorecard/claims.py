@@ -201,7 +201,7 @@ def _tables(lines: Sequence[_Line], file: str) -> list[Claim]:
                 if key in totals and totals[key].line != ln.line:
                     first = totals[key]
                     out.append(Claim(file, ln.paragraph, ln.line, ln.text.strip(), "total label", "inconsistent",
-                                     f"this total is labelled {label!r}, as the total of the table at line "
+                                     f"This total is labelled {label!r}, as the total of the table at line "
                                      f"{first.line} is: is it this table's total?"))
                 totals.setdefault(key, ln)
     return out

@@ -811,7 +811,7 @@ def check(
     period: Annotated[str | None, typer.Option(help="What the document is published for, as for `report`.")] = None,
     commentary: Annotated[Path | None, typer.Option(help="Folder of commentary Markdown files.")] = None,
     config: Annotated[Path | None, typer.Option(help="Document configuration YAML, as for `report`.")] = None,
-    fmt_: Annotated[Fmt, typer.Option("--format", help="table or json (documents).")] = Fmt.table,
+    fmt_: Annotated[str, typer.Option("--format", help="table, json or html (documents).")] = "table",
     store: StoreOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -1011,13 +1011,20 @@ def _usage(message: str) -> None:
     raise UsageError(message)
 
 
-def _check_documents(paths: list[Path], fmt: Fmt) -> None:
+def _check_documents(paths: list[Path], fmt: str) -> None:
     """Every claim of each document with its verdict; the problems first; exit 1 if any."""
     from scorecard.claims import check_file
 
-    claims = [c for p in paths for c in check_file(p)]
+    if fmt not in ("table", "json", "html"):
+        raise UsageError(f"--format {fmt!r}: give table, json or html")
+    by_file = [(p.name, check_file(p)) for p in paths]
+    claims = [c for _, found in by_file for c in found]
     bad = [c for c in claims if c.verdict == "inconsistent"]
-    if fmt == Fmt.json:
+    if fmt == "html":
+        from scorecard.render.claims_html import render_claims
+
+        print(render_claims(by_file))
+    elif fmt == "json":
         print(json.dumps({"claims": [c.as_dict() for c in claims], "inconsistent": len(bad)}, indent=2))
     else:
         _say(f"{len(claims)} claim(s) checked in {len(paths)} document(s): {len(bad)} inconsistent")
