@@ -171,7 +171,7 @@ def test_every_kind_of_page_is_accessible_and_does_not_pan_at_375(live_site: str
     version = "/forces/west-midlands/statement/2024-25-Q1/v1/"
     public_pages = ["/", "/forces/west-midlands/", version, "/forces/west-midlands/measures/homicide/",
                     "/measures/burglary/", "/workbench/login/"]
-    bench_pages = ["/workbench/", f"/workbench/drafts/{draft.pk}/", "/workbench/audit/"]
+    bench_pages = ["/workbench/", f"/workbench/drafts/{draft.pk}/", "/workbench/audit/", "/workbench/loads/"]
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)  # to inject axe
     page = context.new_page()
     problems = []
