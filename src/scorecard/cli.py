@@ -814,6 +814,12 @@ def check(
     fmt_: Annotated[str, typer.Option("--format", help="table, json or html (documents).")] = "table",
     store: StoreOpt = None,
     catalogue: CatalogueOpt = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Check documents against themselves only.")] = False,
+    tolerance: Annotated[str, typer.Option(
+        help="How far a count may differ from the store's and still be a revision: 'PCT%' of the store's value "
+             "or an absolute number of units, e.g. '1%,1' (both: within either).")] = "1%,1",
+    tolerance_points: Annotated[float, typer.Option(
+        help="How far a percentage or a change may differ from the store's, in percentage points.")] = 1.0,
 ) -> None:
     """Check the numbers of any document claim by claim (`check FILE...`), or flag commentary that
     quotes numbers matching no figure the document shows (`check --area --period --commentary`)."""
@@ -822,7 +828,8 @@ def check(
     from scorecard.publish import gather
 
     if documents:
-        _run(lambda: _check_documents(documents, fmt_))
+        _run(lambda: _check_documents(documents, fmt_, store, catalogue,
+                                      _tolerance(tolerance, tolerance_points), use_store=not no_store), store=store)
         return
     if area is None or period is None or commentary is None:
         _run(lambda: _usage("give documents to check (`scorecard check FILE...`), or --area, --period and "
@@ -1011,27 +1018,70 @@ def _usage(message: str) -> None:
     raise UsageError(message)
 
 
-def _check_documents(paths: list[Path], fmt: str) -> None:
-    """Every claim of each document with its verdict; the problems first; exit 1 if any."""
-    from scorecard.claims import check_file
+def _tolerance(text: str, points: float) -> Any:
+    """``--tolerance '1%,1'`` and ``--tolerance-points`` as a ``claims.Tolerance``."""
+    from decimal import Decimal, InvalidOperation
+
+    from scorecard.claims import Tolerance
+
+    relative, absolute = Decimal(0), Decimal(0)
+    try:
+        for part in (p.strip() for p in text.split(",") if p.strip()):
+            if part.endswith("%"):
+                relative = Decimal(part[:-1])
+            else:
+                absolute = Decimal(part)
+        pts = Decimal(repr(points))
+    except InvalidOperation:
+        raise UsageError(f"--tolerance {text!r}: give a percentage and/or a number of units, such as '1%,1'") \
+            from None
+    if relative < 0 or absolute < 0 or pts < 0 or not (relative.is_finite() and absolute.is_finite()
+                                                       and pts.is_finite()):
+        raise UsageError("tolerances are zero or more")
+    return Tolerance(relative, absolute, pts)
+
+
+def _check_documents(paths: list[Path], fmt: str, store: Path | None, catalogue: Path | None,
+                     tolerance: Any, *, use_store: bool) -> None:
+    """Every claim of each document with its verdict; the problems first; exit 1 if any.
+
+    Figures are checked against the store when there is one (``--store``, ``SCORECARD_STORE``
+    or the default); with ``--no-store``, or no store at all, against the document only, and the
+    output says so."""
+    from contextlib import ExitStack
+
+    from scorecard.claims.check import Against, check_file
+    from scorecard.claims.report import render_terminal, report_json
+    from scorecard.claims.store_figures import StoreFigures
 
     if fmt not in ("table", "json", "html"):
         raise UsageError(f"--format {fmt!r}: give table, json or html")
-    by_file = [(p.name, check_file(p)) for p in paths]
-    claims = [c for _, found in by_file for c in found]
-    bad = [c for c in claims if c.verdict == "inconsistent"]
+    for p in paths:
+        if not p.is_file():
+            raise UsageError(f"{p}: no such document")
+    with ExitStack() as stack:
+        against = None
+        path = store if store is not None else default_store_path()
+        if use_store and Path(path).is_file():
+            st = stack.enter_context(Store.open(path, read_only=True))
+            cat = load_catalogue(catalogue)
+            against = Against(StoreFigures(st, cat), cat, tolerance)
+        elif use_store and store is not None:
+            raise UsageError(f"--store {store}: no store there; load one with `scorecard ingest`, or give --no-store")
+        checked = [check_file(p, against) for p in paths]
+    store_note = (f"Figures checked against the store {printable(Path(path))}; {tolerance.describe()}."
+                  if against is not None else
+                  "Not checked against any store (--no-store, or none loaded): only against the documents themselves.")
+    bad = sum(c.problem for d in checked for c in d.claims)
     if fmt == "html":
         from scorecard.render.claims_html import render_claims
 
-        print(render_claims(by_file))
+        print(render_claims(checked, store_note))
     elif fmt == "json":
-        print(json.dumps({"claims": [c.as_dict() for c in claims], "inconsistent": len(bad)}, indent=2))
+        print(json.dumps(report_json(checked, store_note), indent=2))
     else:
-        _say(f"{len(claims)} claim(s) checked in {len(paths)} document(s): {len(bad)} inconsistent")
-        for c in bad + [c for c in claims if c.verdict != "inconsistent"]:
-            where = f"{c.file}, paragraph {c.paragraph}, line {c.line}"
-            _say(f"  {c.verdict.upper() if c.verdict == 'inconsistent' else c.verdict}: {where}: "
-                 f"\"{c.quoted.replace(chr(9), ' | ')}\": {c.why}")
+        for line in render_terminal(checked, store_note):
+            _say(line)
     if bad:
         raise typer.Exit(EXIT_DIFFERENCES)
 

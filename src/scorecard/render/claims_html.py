@@ -1,27 +1,29 @@
-"""The checker's report as an accessible HTML page: it lays out the verdicts it is given."""
+"""The checker's report as an accessible HTML page: it lays out the verdicts it is given,
+grouped by document and section, the problems of each document first."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scorecard.claims import Claim
+from scorecard.claims.check import Checked
+from scorecard.claims.model import HEADING, ordered
+from scorecard.claims.report import problems, read_as, summary
 from scorecard.render.html import _environment
 
 
-def render_claims(claims_by_file: Sequence[tuple[str, Sequence[Claim]]]) -> str:
+def render_claims(checked: Sequence[Checked], store_note: str) -> str:
     documents = []
-    total_bad = 0
-    for file, claims in claims_by_file:
-        bad = [c for c in claims if c.verdict == "inconsistent"]
-        total_bad += len(bad)
-        ordered = bad + [c for c in claims if c.verdict != "inconsistent"]
+    for d in checked:
+        sections: dict[str, list[dict[str, object]]] = {}
+        for c in sorted(d.claims, key=lambda c: c.line):
+            sections.setdefault(c.section or "Before the first heading", []).append(
+                {**c.as_dict(), "quoted": c.quoted.replace("\t", " | "), "verdict_text": HEADING[c.verdict],
+                 "problem": c.problem})
         documents.append({
-            "file": file,
-            "summary": f"{len(claims)} claim(s) checked: {len(bad)} inconsistent with the document itself.",
-            "claims": [{**c.as_dict(), "quoted": c.quoted.replace("\t", " | "),
-                        "verdict_text": "Inconsistent" if c.verdict == "inconsistent" else "Consistent"}
-                       for c in ordered]})
-    summary = (f"{sum(len(c) for _, c in claims_by_file)} claim(s) in {len(claims_by_file)} document(s); "
-               f"{total_bad} inconsistent. Each verdict says why, to the precision the document wrote.")
-    return _environment().get_template("claims.html.j2").render(title="What the documents' numbers say",
-                                                                summary=summary, documents=documents)
+            "file": d.file, "read_as": read_as(d), "count": len(d.claims),
+            "problems": [{**c.as_dict(), "quoted": c.quoted.replace("\t", " | "), "verdict_text": HEADING[c.verdict]}
+                         for c in ordered(problems(d))],
+            "sections": [{"title": t, "claims": cs} for t, cs in sections.items()]})
+    return _environment().get_template("claims.html.j2").render(
+        title="What the documents' numbers say", summary=summary(checked), store_note=store_note,
+        documents=documents)
