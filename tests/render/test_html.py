@@ -190,6 +190,39 @@ def test_axe_finds_no_accessibility_violations(browser: Any, pages: dict[str, Pa
         page.close()
 
 
+@pytest.fixture(scope="module")
+def claims_page(real_store_path: Path, catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`scorecard check`'s HTML report on the five seeds against the bundled data."""
+    from scorecard.claims.check import Against, check_file
+    from scorecard.claims.store_figures import StoreFigures
+    from scorecard.render.claims_html import render_claims
+    from scorecard.store import Store
+
+    with Store.open(real_store_path, read_only=True) as store:
+        against = Against(StoreFigures(store, catalogue), catalogue)
+        checked = [check_file(p, against) for p in sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))]
+    path = tmp_path_factory.mktemp("claims") / "claims.html"
+    path.write_text(render_claims(checked, "Figures checked against the test store."), encoding="utf-8")
+    return path
+
+
+@needs_chromium
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is needed in node_modules (npm ci)")
+@pytest.mark.parametrize("width", [DESK, PHONE])
+def test_the_checker_s_report_is_accessible_and_does_not_pan(browser: Any, claims_page: Path, width: int,
+                                                             tmp_path: Path) -> None:
+    page = open_page(browser, claims_page, width)
+    try:
+        keep_screenshot(page, tmp_path / f"claims-{width}.png")
+        page_width, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert page_width <= window
+        assert page.evaluate(MEASURE_FIGURES) == []
+        page.add_script_tag(path=str(AXE))
+        assert page.evaluate(RUN_AXE) == []
+    finally:
+        page.close()
+
+
 @needs_chromium
 @pytest.mark.parametrize("status", ["draft", "submitted"])
 def test_a_document_not_approved_says_so_at_the_top(demo_document: Demo, browser: Any, real_store_path: Path,

@@ -12,6 +12,7 @@ no YAML aliases), the one reader every configuration file goes through.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -151,6 +152,20 @@ class Measure(_Strict):
     def series_grain(self) -> Grain | None:
         """The periods its series is kept in: its own, else its dataset's (None: as each series holds)."""
         return self.grain or DATASETS[self.dataset].grain
+
+    @property
+    def short_title(self) -> str:
+        """Its title without a bracketed qualifier, lowercased: "Robbery (all)" is "robbery"."""
+        return " ".join(re.sub(r"\s*\([^)]*\)\s*$", "", self.title).lower().split())
+
+    @property
+    def names(self) -> set[str]:
+        """Every name text may call it by, lowercased with single spaces: its short title, its
+        aliases and its noun, singular and plural (``scorecard check`` finds measures by these)."""
+        written = [self.short_title, *self.aliases]
+        if self.noun is not None:
+            written += [self.noun.singular, self.noun.plural]
+        return {" ".join(n.lower().split()) for n in written if n.strip()}
 
     @property
     def rate_base(self) -> int | None:

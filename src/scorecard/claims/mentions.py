@@ -92,7 +92,7 @@ class Names:
         self.weak: set[str] = set()
         for m in catalogue.measures:
             strong = _strong_names(m)
-            for name in _names(m):
+            for name in m.names:
                 by_name.setdefault(name, []).append(m)
                 if name not in strong:
                     self.weak.add(name)
@@ -129,20 +129,9 @@ def _loose(name: str) -> str:
 
 def _strong_names(measure: Measure) -> set[str]:
     """Its title, its noun and its aliases of more than one word."""
-    names = _names(measure)
+    names = measure.names
     noun = {measure.noun.singular.lower(), measure.noun.plural.lower()} if measure.noun else set()
-    return {n for n in names if " " in n or n in noun or n == _title(measure)}
-
-
-def _title(measure: Measure) -> str:
-    return " ".join(re.sub(r"\s*\([^)]*\)\s*$", "", measure.title).lower().split())
-
-
-def _names(measure: Measure) -> set[str]:
-    written = [re.sub(r"\s*\([^)]*\)\s*$", "", measure.title), *measure.aliases]
-    if measure.noun is not None:
-        written += [measure.noun.singular, measure.noun.plural]
-    return {" ".join(n.lower().split()) for n in written if n.strip()}
+    return {n for n in names if " " in n or n in noun or n == measure.short_title}
 
 
 def _preference(m: Measure) -> tuple[int, bool]:

@@ -14,6 +14,7 @@ from typing import Any
 from scorecard.areas import force
 from scorecard.claims.check import Checked
 from scorecard.claims.model import COUNTED, ORDER, Claim, ordered
+from scorecard.documents.format import count_of
 
 
 def summary(checked: Sequence[Checked]) -> str:
@@ -36,10 +37,15 @@ def problems(d: Checked) -> list[Claim]:
     return [c for c in d.claims if c.problem]
 
 
+def tally(d: Checked) -> str:
+    """"18 claims, 1 problem"."""
+    return f"{count_of(len(d.claims), 'claim', 'claims')}, {count_of(len(problems(d)), 'problem', 'problems')}"
+
+
 def render_terminal(checked: Sequence[Checked], store_note: str) -> list[str]:
     lines = [summary(checked), store_note]
     for d in checked:
-        lines.append(f"{d.file} ({read_as(d)}): {len(d.claims)} claims, {len(problems(d))} problems")
+        lines.append(f"{d.file} ({read_as(d)}): {tally(d)}")
         for c in ordered(d.claims):
             verdict = c.verdict.upper() if c.problem else c.verdict
             source = f" Source: {c.store.source}." if c.store else ""

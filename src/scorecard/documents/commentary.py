@@ -44,7 +44,6 @@ from scorecard.units import UNITS
 from scorecard.windows import StatementPeriod
 
 if TYPE_CHECKING:
-    from scorecard.catalogue.schema import Measure
     from scorecard.figures import StatementFigures
     from scorecard.results import Result, Role
 
@@ -556,14 +555,6 @@ def _sentences(view: str, blocks: list[tuple[int, int]]) -> Iterator[tuple[int, 
             yield start, end
 
 
-def _names(measure: Measure) -> set[str]:
-    """Every name text may call ``measure`` by, lowercased with single spaces."""
-    written = [re.sub(r"\s*\([^)]*\)\s*$", "", measure.title), *measure.aliases]
-    if measure.noun is not None:
-        written += [measure.noun.singular, measure.noun.plural]
-    return {" ".join(n.lower().split()) for n in written if n.strip()}
-
-
 def _preference(result: Result) -> tuple[bool, int]:
     role = result.measure.role
     return result.current.value is None, _ROLE_ORDER.index(role) if role in _ROLE_ORDER else len(_ROLE_ORDER)
@@ -573,7 +564,7 @@ def _measures_by_name(results: dict[str, Result]) -> dict[str, Result]:
     """The one measure each name means (see ``check_numbers``); ``min`` keeps catalogue order on ties."""
     sharing: dict[str, list[Result]] = {}
     for result in results.values():
-        for name in _names(result.measure):
+        for name in result.measure.names:
             sharing.setdefault(name, []).append(result)
     return {name: min(rs, key=_preference) for name, rs in sharing.items()}
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from scorecard.claims.check import Checked
 from scorecard.claims.model import HEADING, ordered
-from scorecard.claims.report import problems, read_as, summary
+from scorecard.claims.report import problems, read_as, summary, tally
 from scorecard.render.html import _environment
 
 
@@ -20,7 +20,7 @@ def render_claims(checked: Sequence[Checked], store_note: str) -> str:
                 {**c.as_dict(), "quoted": c.quoted.replace("\t", " | "), "verdict_text": HEADING[c.verdict],
                  "problem": c.problem})
         documents.append({
-            "file": d.file, "read_as": read_as(d), "count": len(d.claims),
+            "file": d.file, "read_as": read_as(d), "count": len(d.claims), "tally": tally(d),
             "problems": [{**c.as_dict(), "quoted": c.quoted.replace("\t", " | "), "verdict_text": HEADING[c.verdict]}
                          for c in ordered(problems(d))],
             "sections": [{"title": t, "claims": cs} for t, cs in sections.items()]})
