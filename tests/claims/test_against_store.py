@@ -147,3 +147,23 @@ def test_no_seed_claim_contradicts_the_store(against: Against) -> None:
     tolerance of the current file)."""
     for number in ("000", "001", "002", "003", "004"):
         assert [c.line for c in data_claims(seed(number), against) if c.problem] == [], number
+
+
+def test_a_rate_is_the_store_s_count_over_the_population_to_the_places_written(against: Against) -> None:
+    # The population is the ONS mid-year estimate summed to the force area (data/lookups/population.csv).
+    import csv
+
+    lookups = Path(__file__).resolve().parents[2] / "src" / "scorecard" / "data" / "lookups" / "population.csv"
+    with lookups.open(encoding="utf-8") as f:
+        people = max((int(r["year"]), int(r["population"])) for r in csv.DictReader(f)
+                     if r["force_id"] == "west-midlands")[1]
+    drugs = home_office_count("West Midlands", "Drug offences", ["2023/24"])
+    rate = drugs / people * 1000
+    text = (f"In the year ending March 2024 there were {drugs:,} drug offences in the West Midlands, "
+            f"{rate:.2f} per 1,000 people. In 2023/24 there were 13 drug offences per 1,000 people.")
+    rates = [c for c in data_claims(text, against) if c.kind == "rate against the data"]
+    assert [c.verdict for c in rates] == ["agrees", "contradicts"]
+    assert f"over {people:,} people" in rates[0].why
+    # "13 drug offences per 1,000 people" is a rate, not a count of 13.
+    assert [c.store.value for c in data_claims(text, against) if c.kind == "count against the data" and c.store] \
+        == [f"{drugs:,}"]

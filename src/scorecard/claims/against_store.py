@@ -63,6 +63,8 @@ def check(mc: MeasureClaim, figures: Figures, tolerance: Tolerance, file: str) -
         # Of the measures a shared name may mean, the one the change holds for, else the likeliest.
         verdicts = [_change(mc, r, tolerance, out, _store_value(mc, r, figures), figures) for r in held]
         return next((c for c in verdicts if c.verdict == "agrees"), verdicts[0])
+    if mc.kind == "rate":
+        return _rate(mc, held[0], tolerance, out, figures)
     result, others = _pick(mc, held)
     store = _store_value(mc, result, figures)
     exact = to_decimal(result.current.value or 0.0)
@@ -76,6 +78,33 @@ def check(mc: MeasureClaim, figures: Figures, tolerance: Tolerance, file: str) -
         why += (f": within {tolerance.describe_short(mc.kind)}" if verdict == "differs within tolerance"
                 else _fits_elsewhere(mc, figures, result.measure.id))
     return out(verdict, why + others, store)
+
+
+def _rate(mc: MeasureClaim, result: Result, tolerance: Tolerance, out: Out, figures: Figures) -> Claim:
+    """A rate per so many people: the store's count over the area's population (the mid-year
+    estimate the store holds for the period's year), to the places the document wrote."""
+    assert mc.rate_base is not None
+    if not result.population or result.current.value is None:
+        return out("not checkable", f"The store holds no population for {result.area.name} to make a rate with")
+    exact = to_decimal(result.current.value) / to_decimal(result.population) * mc.rate_base
+    per = f"per {mc.rate_base:,}" if mc.rate_base != 1_000_000 else "per million"
+    value = f"{show(exact, mc.stated.places + 1)} {per}"
+    store = StoreValue(result.measure.title, result.area.name, result.current.period.label, value,
+                       figures.source(result), result.load_ids, mc.period_from)
+    allowed = abs(exact) * tolerance.relative_pct / 100
+    gap = abs(exact - mc.stated.value)
+    counted = (f"The store's {fmt.figure(result.current.value, result.measure.unit).text} over "
+               f"{result.population:,.0f} people ({result.population_year} estimate) is {value}")
+    if mc.stated.holds_for(exact):
+        return out("agrees", f"{counted}, which is the {mc.stated.text} written", store)
+    if gap <= allowed:
+        return out("differs within tolerance", f"{counted}, not the {mc.stated.text} written, but within "
+                                               f"{_n(tolerance.relative_pct)}% of it", store)
+    return out("contradicts", f"{counted}, not the {mc.stated.text} written", store)
+
+
+def _n(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 def _sentence(text: str) -> str:

@@ -24,12 +24,12 @@ from typing import Literal
 from scorecard.catalogue.schema import Catalogue, Measure
 from scorecard.claims.context import AreaMention, PeriodMention, areas_in, periods_in
 from scorecard.claims.reading import Paragraph
-from scorecard.claims.stated import NUMBER, PERCENT, Stated
+from scorecard.claims.stated import NUMBER, PERCENT, WORD_NUMBER, Stated
 from scorecard.claims.within import sentences
 from scorecard.periods import NATIONAL_BASELINE, Period
 from scorecard.sub_areas import SubArea
 
-Kind = Literal["count", "change", "percentage"]
+Kind = Literal["count", "change", "percentage", "rate"]
 Against = Literal["baseline", "previous year", "previous quarter"]
 From = Literal["the sentence", "the paragraph", "the document"]
 
@@ -77,6 +77,7 @@ class MeasureClaim:
     sub_area: SubArea | None
     area_from: From
     against_period: Period | None = None  # for a change against a period it names: "on November 2021"
+    rate_base: int | None = None  # for a rate: per how many people ("per 100,000 people")
 
 
 class Names:
@@ -178,7 +179,7 @@ def measure_claims(paras: Sequence[Paragraph], names: Names, setting: Setting) -
                 force_id, sub_area, afrom = _area_for(areas, para_areas, setting)
                 out.append(MeasureClaim(para, offset, sentence, _by_source(names.measures[f.name], sentence), f.name,
                                         f.kind, f.stated, f.falls, f.against, period, ptext, pfrom, force_id,
-                                        sub_area, afrom, f.against_period))
+                                        sub_area, afrom, f.against_period, f.rate_base))
     return out
 
 
@@ -204,6 +205,7 @@ class _Figure:
     falls: bool | None = None  # for a change: whether it is stated as a fall
     against: Against | None = None  # for a change: what it is against, if the text says
     against_period: Period | None = None  # ... or the period it names ("a 3.6% increase on November 2021")
+    rate_base: int | None = None  # for a rate: per how many people
 
 
 def _figures(sentence: str, found: list[tuple[int, int, str]], names: Names) -> list[_Figure]:
@@ -215,7 +217,7 @@ def _figures(sentence: str, found: list[tuple[int, int, str]], names: Names) -> 
     for start, end, name in found:
         before = sentence[:start]
         m = re.search(rf"{_N}(?:\s+(?:recorded|police\s+recorded|more|fewer|additional|total))?\s+$", before)
-        if (m and _a_count(before, m) and _AFTER_NAME.match(sentence, end)):
+        if m and _a_count(before, m) and _AFTER_NAME.match(sentence, end) and not _PER.match(sentence, end):
             out.append(_Figure("count", m.start(), Stated.of(m.group(1), m.group(2)), name))
             taken.append((m.start(), m.end()))
         if names.measures[name][0].unit == "percentage":
@@ -227,14 +229,25 @@ def _figures(sentence: str, found: list[tuple[int, int, str]], names: Names) -> 
         return out
     if names.measures[one][0].unit == "count":
         for m in re.finditer(rf"{_N}\s+{_GENERIC}\b", sentence):
-            if not any(a <= m.start() < b for a, b in taken) and _a_count(sentence[:m.start()], m, anchored=False):
+            if not any(a <= m.start() < b for a, b in taken) and _a_count(sentence[:m.start()], m, anchored=False) \
+                    and not _PER.match(sentence, m.end()):
                 out.append(_Figure("count", m.start(), Stated.of(m.group(1), m.group(2)), one))
                 taken.append((m.start(), m.end()))
         for m in re.finditer(rf"\bby\s+{_N}(?![\d%])[^.;%]{{0,60}}?\bto\s+{_N}(?![\d%]|[,.]\d)", sentence, re.I):
             out.append(_Figure("count", m.start(3), Stated.of(m.group(3), m.group(4)), one))
+        for m in _RATE.finditer(sentence):
+            stated = Stated.of(m.group(1), m.group(2)) if m.group(1) else Stated.word(m.group(3))
+            out.append(_Figure("rate", m.start(), stated, one, rate_base=_BASES[m.group(4).lower().replace(",", "")]))
     if names.measures[one][0].unit != "percentage":
         out += _changes_of(sentence, found, one)
     return out
+
+
+_PER = re.compile(r"\s*per\s+(?:1,000|1000|thousand|100,000|100000|million|1,000,000)\b", re.I)
+_BASES = {"1000": 1000, "thousand": 1000, "100000": 100_000, "million": 1_000_000, "1000000": 1_000_000}
+#: "2.47 per 1,000 people", "five crimes per 100,000 people", "14.5 per million population".
+_RATE = re.compile(rf"(?:{_N}|{WORD_NUMBER})\s+(?:[a-z-]+\s+){{0,3}}?per\s+(1,000|1000|thousand|100,000|100000|million|"
+                   rf"1,000,000)\s+(?:people|population|residents|head|of\s+the\s+population)\b", re.I)
 
 
 def _changes_of(sentence: str, found: list[tuple[int, int, str]], name: str) -> list[_Figure]:
