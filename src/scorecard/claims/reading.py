@@ -28,6 +28,8 @@ from scorecard.errors import InputError
 
 #: The largest document read (seed 003, the longest, is about 90 KB of text).
 MAX_BYTES = 8 * 1024 * 1024
+#: The largest Word or PDF file read (images make them larger than their text).
+MAX_PACKED_BYTES = 64 * 1024 * 1024
 
 _NUMBERED = re.compile(r"^\s*(?:[-*•]\s*)?\d{1,2}(?:\.\d{1,2})?\.?\s+[A-Z(]")
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
@@ -173,6 +175,9 @@ def document_text(path: Path) -> str:
     through python-docx (paragraphs and tables in order), HTML through its parser, PDF through
     poppler's pdftotext."""
     suffix = path.suffix.lower()
+    if suffix in (".docx", ".pdf") and path.is_file() and path.stat().st_size > MAX_PACKED_BYTES:
+        raise InputError(path, f"the file is {path.stat().st_size / 2**20:.1f} MiB, larger than any document "
+                               f"({MAX_PACKED_BYTES / 2**20:.0f} MiB at most)")
     if suffix in (".txt", ".md", ".markdown", ".text"):
         return read_text(path, what="document", limit=MAX_BYTES)
     if suffix == ".docx":
@@ -257,7 +262,8 @@ def _pdf_text(path: Path) -> str:
         raise InputError(path, "reading a PDF needs poppler's pdftotext (apt-get install poppler-utils)")
     done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
-        raise InputError(path, f"cannot read the PDF: {done.stderr.strip()[:200]}")
+        first = (done.stderr.strip().splitlines() or ["pdftotext failed"])[0]
+        raise InputError(path, f"cannot read the PDF: {first[:200]}")
     return done.stdout
 
 

@@ -28,9 +28,9 @@ def summary(checked: Sequence[Checked]) -> str:
 
 def read_as(d: Checked) -> str:
     """What the document was read as being about, which sentences that do not say fall back on."""
-    about = force(d.force_id).name if d.force_id else "no force named"
-    period = d.period.label if d.period else "no period of its own stated"
-    return f"read as about {about}, {period}"
+    about = f"about {force(d.force_id).name}" if d.force_id else "naming no force"
+    period = d.period.label if d.period else "with no period of its own"
+    return f"read as {about}, {period}"
 
 
 def problems(d: Checked) -> list[Claim]:
