@@ -134,7 +134,7 @@ def test_what_cannot_be_checked_says_why(against: Against) -> None:
     claims = data_claims(seed("001"), against)
     # "The last full 12 months of data saw 7,509 robberies": no period a reader could check.
     robbery = at(claims, 117, "count")
-    assert robbery.verdict == "not checkable" and robbery.why.startswith("No period is stated")
+    assert robbery.verdict == "not checkable" and robbery.why.startswith("“7,509 robberies”: No period is stated")
     held_elsewhere = data_claims("In 2023/24 there were 96 hospital admissions for assault with a sharp object in "
                                  "Merseyside.", against)
     assert [c.verdict for c in held_elsewhere] == ["not checkable"]

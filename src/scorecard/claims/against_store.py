@@ -47,8 +47,8 @@ def check(mc: MeasureClaim, figures: Figures, tolerance: Tolerance, file: str) -
         stop = "" if why.endswith((".", "?")) else "."
         return Claim(file, mc.para.number, mc.para.line_at(mc.offset), mc.sentence.strip()[:400],
                      f"{mc.kind} against the data", verdict,
-                     f"{why}{stop} {_read_as(mc, store.measure if store else None)}", page=mc.para.page,
-                     section=mc.para.section, store=store)
+                     f"“{_claimed(mc)}”: {why}{stop} {_read_as(mc, store.measure if store else None)}",
+                     page=mc.para.page, section=mc.para.section, store=store)
 
     if mc.period is None:
         return out("not checkable", "No period is stated for it, and the document does not say what period it "
@@ -105,6 +105,16 @@ def _rate(mc: MeasureClaim, result: Result, tolerance: Tolerance, out: Out, figu
 
 def _n(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+def _claimed(mc: MeasureClaim) -> str:
+    """The figure checked, as the sentence states it: "46 homicides", "12% fall"."""
+    if mc.kind == "change":
+        return _stated_change(mc)
+    if mc.kind == "rate":
+        base = "million" if mc.rate_base == 1_000_000 else f"{mc.rate_base:,}"
+        return f"{mc.stated.text} per {base}"
+    return f"{mc.stated.text}{'%' if mc.kind == 'percentage' else ''} {mc.named}"
 
 
 def _sentence(text: str) -> str:
