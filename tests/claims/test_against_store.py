@@ -102,7 +102,7 @@ def test_periods_are_read_as_the_sentence_writes_them(against: Against) -> None:
     periods = {c.store.value: (c.store.period, c.verdict) for c in claims if c.line == 38 and c.store}
     assert periods == {"157": ("YE Mar 2021", "agrees"), "148": ("YE Mar 2022", "agrees")}
     # Seed 002: "3 offences ... in Q1 2022- 23, compared with 0 offences the previous quarter".
-    wm = {c.store.period: c.store.value for c in data_claims(seed("002"), against) if c.store}
+    wm = {c.store.period: c.store.value for c in data_claims(seed("002"), against) if c.store and c.line == 39}
     assert wm == {"2022-23 Q1": "3", "2021-22 Q4": "0"}
 
 
@@ -141,29 +141,26 @@ def test_what_cannot_be_checked_says_why(against: Against) -> None:
     assert "a force-held figure it has not been given" in held_elsewhere[0].why
 
 
-def test_no_seed_claim_contradicts_the_store(against: Against) -> None:
-    """The seeds' figures checked against the bundled data: none contradicts it (the force-held
-    figures are the seeds' own, and every Home Office figure they quote is within revision
-    tolerance of the current file)."""
-    for number in ("000", "001", "002", "003", "004"):
-        assert [c.line for c in data_claims(seed(number), against) if c.problem] == [], number
+def test_the_one_seed_figure_that_contradicts_the_store_is_seed_002_s_residential_burglary(
+        against: Against) -> None:
+    """The seeds' figures checked against the bundled data. The force-held figures are the
+    seeds' own and every Home Office figure they quote in prose is within revision tolerance of
+    the current file; but seed 002's table gives residential burglary in West Mercia in 2022-23
+    Q1 as 553, where the Home Office counts burglary residential, attempted, aggravated and
+    distraction (codes 28E, 28F, 29A, 28G) as 711 + 145 + 6 + 8 = 870."""
+    found = {number: [c.line for c in data_claims(seed(number), against) if c.problem]
+             for number in ("000", "001", "002", "003", "004")}
+    assert found == {"000": [], "001": [], "002": [77], "003": [], "004": []}
+    (burglary,) = [c for c in data_claims(seed("002"), against) if c.problem]
+    residential = home_office_count("West Mercia", "Residential burglary", [], [("2022/23", 1)])
+    assert residential == 870 and burglary.store is not None and burglary.store.value == f"{residential:,}"
+    assert "(the table's column “Q1 22/23 (volume)”)" in burglary.why
 
 
-def test_a_rate_is_the_store_s_count_over_the_population_to_the_places_written(against: Against) -> None:
-    # The population is the ONS mid-year estimate summed to the force area (data/lookups/population.csv).
-    import csv
-
-    lookups = Path(__file__).resolve().parents[2] / "src" / "scorecard" / "data" / "lookups" / "population.csv"
-    with lookups.open(encoding="utf-8") as f:
-        people = max((int(r["year"]), int(r["population"])) for r in csv.DictReader(f)
-                     if r["force_id"] == "west-midlands")[1]
-    drugs = home_office_count("West Midlands", "Drug offences", ["2023/24"])
-    rate = drugs / people * 1000
-    text = (f"In the year ending March 2024 there were {drugs:,} drug offences in the West Midlands, "
-            f"{rate:.2f} per 1,000 people. In 2023/24 there were 13 drug offences per 1,000 people.")
-    rates = [c for c in data_claims(text, against) if c.kind == "rate against the data"]
-    assert [c.verdict for c in rates] == ["agrees", "contradicts"]
-    assert f"over {people:,} people" in rates[0].why
-    # "13 drug offences per 1,000 people" is a rate, not a count of 13.
-    assert [c.store.value for c in data_claims(text, against) if c.kind == "count against the data" and c.store] \
-        == [f"{drugs:,}"]
+def test_a_table_s_cells_are_read_with_their_column_s_period(against: Against) -> None:
+    # Seed 002's table "Offence | Q1 22/23 (volume)": personal robbery 155 against the Home
+    # Office's 154 is a revision; vehicle offences 1,257 against 1,258.
+    cells = {c.line: c for c in data_claims(seed("002"), against) if "\t" in c.quoted}
+    vehicle = home_office_count("West Mercia", "Vehicle offences", [], [("2022/23", 1)])
+    assert cells[79].verdict == "differs within tolerance" and cells[79].store is not None
+    assert cells[79].store.value == f"{vehicle:,}" and cells[79].store.period == "2022-23 Q1"

@@ -114,7 +114,8 @@ def _claimed(mc: MeasureClaim) -> str:
     if mc.kind == "rate":
         base = "million" if mc.rate_base == 1_000_000 else f"{mc.rate_base:,}"
         return f"{mc.stated.text} per {base}"
-    return f"{mc.stated.text}{'%' if mc.kind == 'percentage' else ''} {mc.named}"
+    value = f"{mc.stated.text}{'%' if mc.kind == 'percentage' else ''}"
+    return f"{mc.named}: {value}" if mc.para.table else f"{value} {mc.named}"
 
 
 def _sentence(text: str) -> str:
@@ -268,6 +269,8 @@ def _read_as(mc: MeasureClaim, title: str | None = None) -> str:
         return f"Read as {name}, {where}."
     if mc.period_from == "the document":
         period = f"{mc.period.label} (the document's own period)"
+    elif mc.period_from == "the table":
+        period = f"{mc.period.label} (the table's {mc.period_text})"
     else:
         period = f"{mc.period.label} ({mc.period_from[4:]}: “{mc.period_text}”)"
     return f"Read as {name}, {where}, {period}."

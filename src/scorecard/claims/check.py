@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scorecard.catalogue.schema import Catalogue
 from scorecard.claims import against_store, context
-from scorecard.claims.mentions import Names, Setting, measure_claims
+from scorecard.claims.mentions import Names, Setting, measure_claims, table_claims
 from scorecard.claims.model import Claim, Tolerance
 from scorecard.claims.reading import document_text, paragraphs
 from scorecard.claims.repeated import repeated_quantities
@@ -54,7 +54,8 @@ def check_document(text: str, file: str, against: Against | None = None) -> Chec
     if against is not None:
         setting = Setting(period, force_id, against.figures.sub_areas(force_id),
                           parse(against.catalogue.baseline))
-        for mc in measure_claims(paras, Names(against.catalogue), setting):
+        names = Names(against.catalogue)
+        for mc in measure_claims(paras, names, setting) + table_claims(paras, names, setting):
             claims.append(against_store.check(mc, against.figures, against.tolerance, file))
     claims.sort(key=lambda c: (c.line, c.kind))
     return Checked(file, claims, period, force_id)

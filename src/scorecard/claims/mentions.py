@@ -31,7 +31,7 @@ from scorecard.sub_areas import SubArea
 
 Kind = Literal["count", "change", "percentage", "rate"]
 Against = Literal["baseline", "previous year", "previous quarter"]
-From = Literal["the sentence", "the paragraph", "the document"]
+From = Literal["the sentence", "the paragraph", "the document", "the table"]
 
 #: Role order when names are shared ("burglary" is Home Office recorded crime before the ONS
 #: survey or data.police.uk's street-level count): the figure a statement most likely quotes.
@@ -181,6 +181,86 @@ def measure_claims(paras: Sequence[Paragraph], names: Names, setting: Setting) -
                                         f.kind, f.stated, f.falls, f.against, period, ptext, pfrom, force_id,
                                         sub_area, afrom, f.against_period, f.rate_base))
     return out
+
+
+def table_claims(paras: Sequence[Paragraph], names: Names, setting: Setting) -> list[MeasureClaim]:
+    """The cells of tables that state a measure's figure: a row labelled with a measure's name
+    ("Personal robbery", "Vehicle Offences"), a cell holding a number, and the period its column
+    heading names ("Q1 22/23 (volume)"), else one named in its own row ("Homicide | 2022-23 Q1 |
+    5"), else the paragraph before the table's; the area is the document's."""
+    out: list[MeasureClaim] = []
+    before = ""
+    for para in paras:
+        if not para.table:
+            before = para.text
+            continue
+        rows = [[c.strip() for c in line.split("\t")] for line in para.lines]
+        heads = [_cell_period(c) for c in rows[0]]
+        roles = [_heading_role(c) for c in rows[0]]
+        above = next((p for p in reversed(periods_in(before)) if not p.relative), None)
+        for i, row in enumerate(rows[1:], start=1):
+            label = names.find(row[0]) if row else []
+            if len(label) != 1 or label[0][1] - label[0][0] < len(row[0].rstrip(" *:")) - 2:
+                continue  # the row is not labelled with one measure's name, whole
+            name = label[0][2]
+            own = next((p for p in map(_cell_period, row[1:]) if p is not None), None)
+            first_figure = True
+            for j, text in enumerate(row[1:], start=1):
+                m = re.fullmatch(rf"{NUMBER}\s*(%?)(?:\s*\((.*)\))?", text)
+                if not m:
+                    continue
+                kind: Kind = "percentage" if m.group(3) else "count"
+                if (kind == "percentage") != (names.measures[name][0].unit == "percentage"):
+                    continue
+                bracketed = _cell_period(m.group(4) or "")
+                role = roles[j] if j < len(roles) else None
+                by_role = _role_period(role, own, setting)
+                head = bracketed or (heads[j] if j < len(heads) else None) or by_role
+                if head is None and not first_figure:
+                    continue  # a second figure in the row with nothing saying its period: not read
+                first_figure = False
+                heading = text if bracketed else rows[0][j] if j < len(rows[0]) else ""
+                period, ptext, pfrom = _table_period(head, heading, own, row, above, setting)
+                offset = para.offset_of_line(i)
+                out.append(MeasureClaim(para, offset, para.lines[i].strip(), names.measures[name], row[0], kind,
+                                        Stated.of(m.group(1), m.group(2)), None, None, period, ptext, pfrom,
+                                        setting.force_id, None, "the document"))
+    return out
+
+
+def _table_period(head: Period | None, heading: str, own: Period | None, row: list[str],
+                  above: PeriodMention | None, setting: Setting) -> tuple[Period | None, str, From]:
+    """A cell's period: its column heading's, else its row's, else the text before the table's,
+    else the document's."""
+    if head is not None:
+        return head, f"column “{heading}”", "the table"
+    if own is not None:
+        return own, f"row “{' | '.join(row)}”", "the table"
+    if above is not None:
+        return above.period, above.text, "the paragraph"
+    return setting.period, setting.period.label if setting.period else "", "the document"
+
+
+def _heading_role(text: str) -> Against | None:
+    """What a column heading says its figures are compared with: "Baseline", "Previous year"."""
+    if _cell_period(text) is not None:
+        return None
+    return _against(text)
+
+
+def _role_period(role: Against | None, own: Period | None, setting: Setting) -> Period | None:
+    if role == "baseline":
+        # A baseline beside a shorter period is averaged to it ("about 4 a quarter"): not the
+        # baseline's own figure, so not read.
+        return setting.baseline if own is None or own.n_months == setting.baseline.n_months else None
+    if own is None or role is None:
+        return None
+    return own.previous() if role == "previous quarter" else own.same_period_last_year()
+
+
+def _cell_period(text: str) -> Period | None:
+    found = [p for p in periods_in(text) if not p.relative]
+    return found[0].period if len(found) == 1 else None
 
 
 def _shifted(p: PeriodMention, by: int) -> PeriodMention:

@@ -53,6 +53,10 @@ class Paragraph:
         """The paragraph's lines joined into one, for sentences that wrap."""
         return " ".join(line.strip() for line in self.lines)
 
+    def offset_of_line(self, i: int) -> int:
+        """Where the paragraph's ``i``-th line starts in ``text``."""
+        return (self._starts or _starts(self.lines))[i]
+
     def line_at(self, offset: int) -> int:
         """The document line that a character of ``text`` is on."""
         starts = self._starts or _starts(self.lines)
