@@ -164,3 +164,14 @@ def test_a_table_s_cells_are_read_with_their_column_s_period(against: Against) -
     vehicle = home_office_count("West Mercia", "Vehicle offences", [], [("2022/23", 1)])
     assert cells[79].verdict == "differs within tolerance" and cells[79].store is not None
     assert cells[79].store.value == f"{vehicle:,}" and cells[79].store.period == "2022-23 Q1"
+
+
+def test_a_local_authority_named_in_the_sentence_is_the_area_asked_for(against: Against) -> None:
+    # Shropshire is a local authority of West Mercia: Home Office recorded crime has no figures
+    # for it, so the claim is read as data.police.uk's street-level burglaries there.
+    (claim,) = data_claims("West Mercia Police\n\nIn Shropshire there were 200 burglaries between January and "
+                           "March 2024.\n", against)
+    assert claim.store is not None
+    assert (claim.store.area, claim.store.measure, claim.store.period) == (
+        "Shropshire", "Burglary (police.uk)", "Jan 2024 to Mar 2024")
+    assert "Shropshire (named in the sentence)" in claim.why and "west-mercia-street-sample.zip" in claim.store.source

@@ -24,6 +24,10 @@ COUNTED: dict[Verdict, str] = {"inconsistent": "inconsistent with the document",
                                "differs within tolerance": "differ from the data within tolerance",
                                "agrees": "agree with the data", "consistent": "consistent with the document",
                                "not checkable": "not checkable"}
+#: ... and when the count is one: "1 contradicts the data".
+COUNTED_ONE: dict[Verdict, str] = {**COUNTED, "contradicts": "contradicts the data",
+                                   "differs within tolerance": "differs from the data within tolerance",
+                                   "agrees": "agrees with the data"}
 #: Verdicts as a heading of a reader's list writes them.
 HEADING: dict[Verdict, str] = {"inconsistent": "Inconsistent", "contradicts": "Contradicts the data",
                                "differs within tolerance": "Differs within tolerance",

@@ -13,7 +13,7 @@ from typing import Any
 
 from scorecard.areas import force
 from scorecard.claims.check import Checked
-from scorecard.claims.model import COUNTED, ORDER, Claim, ordered
+from scorecard.claims.model import COUNTED, COUNTED_ONE, ORDER, Claim, ordered
 from scorecard.documents.format import count_of
 
 
@@ -21,7 +21,8 @@ def summary(checked: Sequence[Checked]) -> str:
     """"12 claims in 5 documents: 3 inconsistent, 1 contradicts the data, ..."."""
     claims = [c for d in checked for c in d.claims]
     counts = Counter(c.verdict for c in claims)
-    parts = [f"{counts[v]} {COUNTED[v]}" for v in sorted(counts, key=ORDER.__getitem__)]
+    parts = [f"{counts[v]} {(COUNTED_ONE if counts[v] == 1 else COUNTED)[v]}"
+             for v in sorted(counts, key=ORDER.__getitem__)]
     docs = f"{len(checked)} document{'s' if len(checked) != 1 else ''}"
     return f"{len(claims)} claim{'s' if len(claims) != 1 else ''} in {docs}: " + (", ".join(parts) or "none found")
 
