@@ -54,6 +54,7 @@ __all__ = [
     "Noun",
     "Unit",
     "also_sentence",
+    "article",
     "change_phrase",
     "comparison_sentence",
     "exact_percent_change",
@@ -72,6 +73,7 @@ __all__ = [
     "result_sentences",
     "spell_number",
     "statement_sentence",
+    "with_article",
 ]
 
 Unit = str
@@ -329,7 +331,7 @@ def _fmt(value: float, places: int) -> str:
     return format_number(_round(value, places), places)
 
 
-def _article(text: str) -> str:
+def article(text: str) -> str:
     """ "a" or "an" by how ``text`` is read aloud: "an 8.5%", "an 11%", "a 1.9%", "an increase".
 
     Figures are read in groups of three, so the first group decides: 8, 11, 18, 80-89
@@ -345,8 +347,8 @@ def _article(text: str) -> str:
     return "an" if first[:1].lower() in "aeiou" else "a"
 
 
-def _with_article(text: str) -> str:
-    return f"{_article(text)} {text}"
+def with_article(text: str) -> str:
+    return f"{article(text)} {text}"
 
 
 def exact_percent_change(value: float, baseline: float) -> float | None:
@@ -388,8 +390,8 @@ def _percent_core(pct: float, up: bool, style: NarrativeStyle) -> str:
     places = percent_places(pct, style)
     if _round(abs(pct), places) == 0:
         smallest = format_number(10.0 ** -places, places)
-        return f"{_with_article(word)} of less than {smallest}%"
-    return f"{_with_article(format_change_percent(pct, style))} {word}"
+        return f"{with_article(word)} of less than {smallest}%"
+    return f"{with_article(format_change_percent(pct, style))} {word}"
 
 
 def _is_stable(rounded_size: float, threshold: float) -> bool:
@@ -447,7 +449,7 @@ def _points_phrase(value: float, baseline: float, style: NarrativeStyle) -> str:
 
 def _difference_core(diff: float, unit: Unit, style: NarrativeStyle) -> str:
     word = style.rise_word if diff > 0 else style.fall_word
-    return f"{_with_article(word)} of {_value_text(abs(diff), unit, style)}"
+    return f"{with_article(word)} of {_value_text(abs(diff), unit, style)}"
 
 
 def change_phrase(
@@ -476,7 +478,7 @@ def change_phrase(
     if judge:
         verdict = judgement(value, baseline, direction=direction, unit=unit, style=style)
         if verdict in ("improvement", "deterioration"):
-            words += f" ({_with_article(verdict)})"
+            words += f" ({with_article(verdict)})"
     return words
 
 
@@ -549,7 +551,7 @@ def judgement_sentence(verdict: Judgement | None, against: str) -> str:
     """
     if verdict not in ("improvement", "deterioration"):
         return ""
-    return f"This is {_with_article(verdict)} on {against}."
+    return f"This is {with_article(verdict)} on {against}."
 
 
 # ------------------------------------------------------------------------------- periods

@@ -117,7 +117,7 @@ def test_a_figure_that_fits_another_twelve_months_says_so(against: Against) -> N
                                   [("2018/19", 2), ("2018/19", 3), ("2018/19", 4), ("2019/20", 1)])
     rise = (june_2021 - june_2019) / june_2019 * 100
     assert claim.verdict == "not checkable"
-    assert "9 of 12 months held for Nov 2020 to Oct 2021" in claim.why
+    assert "The store holds 9 of the 12 months of Nov 2020 to Oct 2021 for violence with injury" in claim.why
     assert f"It fits the store's figure for YE Jun 2021 ({rise:.1f}%)" in claim.why
 
 

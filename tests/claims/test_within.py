@@ -72,7 +72,7 @@ def test_a_sentence_wrapped_over_lines_is_read_whole_and_placed_on_its_first_lin
     # Seed 001 paragraph 4 wraps "46 / homicides, compared to 52 ... a 12% reduction" over lines 25 to 27.
     (change,) = [c for c in check_text(seed("001"), "001.txt") if c.kind == "change"]
     assert change.line == 25 and change.verdict == "consistent" and change.section.startswith("Measure: Reduce Murder")
-    assert "46 against 52 is a 11.5% fall, which rounds to 12%" in change.why
+    assert "46 against 52 is an 11.5% fall, which rounds to 12%" in change.why
 
 
 def test_an_average_a_month_is_checked_against_the_paragraph_s_twelve_month_figures() -> None:

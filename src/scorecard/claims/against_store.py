@@ -23,8 +23,9 @@ from scorecard.claims.mentions import Against, MeasureClaim
 from scorecard.claims.model import Claim, StoreValue, Tolerance, Verdict
 from scorecard.claims.stated import plain, show, to_decimal
 from scorecard.documents import format as fmt
+from scorecard.narrative import lower_first, with_article
 from scorecard.periods import FinancialYear, Period, RollingYear
-from scorecard.results import Result, Role
+from scorecard.results import Figure, Result, Role
 from scorecard.sub_areas import SubArea
 
 _ROLE: dict[Against, Role] = {"baseline": "baseline", "previous year": "same_period_last_year",
@@ -139,7 +140,7 @@ def _held(mc: MeasureClaim, figures: Figures) -> tuple[list[Result], str, str | 
             continue
         current = result.current
         if current.status != "complete" or current.value is None:
-            reasons.append(f"{measure.title}: {current.note}")
+            reasons.append(_partly(measure.title, current))
             partial = partial or measure.id
             continue
         if mc.kind == "change" and mc.against is not None:
@@ -149,6 +150,16 @@ def _held(mc: MeasureClaim, figures: Figures) -> tuple[list[Result], str, str | 
                 continue
         held.append(result)
     return held, "" if held else (reasons[0] if reasons else "the store holds nothing for it"), partial
+
+
+def _partly(title: str, figure: Figure) -> str:
+    """Why the store cannot give a figure for the period: "the store holds 9 of the 12 months of
+    Nov 2020 to Oct 2021 for violence with injury"."""
+    name = lower_first(title)
+    if figure.status == "incomplete" and not figure.note_override:
+        return (f"the store holds {figure.months_covered} of the {figure.period.n_months} months of "
+                f"{figure.period.label} for {name}")
+    return f"for {name}, {figure.note}"
 
 
 def _pick(mc: MeasureClaim, held: list[Result]) -> tuple[Result, str]:
@@ -190,8 +201,8 @@ def _change(mc: MeasureClaim, result: Result, tolerance: Tolerance, out: Out, st
         holds = direction_ok and mc.stated.holds_for(abs(exact))
         near = direction_ok and abs(abs(exact) - mc.stated.value) <= tolerance.points
         text = (f"the store's {fmt.figure(result.current.value, result.measure.unit).text} against "
-                f"{fmt.figure(other.value, result.measure.unit).text} for {other.period.label} is a "
-                f"{show(abs(exact), mc.stated.places + 1)}% {'fall' if exact < 0 else 'rise'}")
+                f"{fmt.figure(other.value, result.measure.unit).text} for {other.period.label} is "
+                f"{with_article(show(abs(exact), mc.stated.places + 1) + '%')} {'fall' if exact < 0 else 'rise'}")
         readings.append((against, holds, near, text))
     said = _stated_change(mc)
     if not readings:
@@ -232,8 +243,8 @@ def _change_on(mc: MeasureClaim, result: Result, tolerance: Tolerance, out: Out,
     exact = (now - then) / then * 100
     direction_ok = exact == 0 or (exact < 0) == bool(mc.falls)
     text = (f"The store's {fmt.figure(result.current.value, result.measure.unit).text} against "
-            f"{fmt.figure(other.current.value, result.measure.unit).text} for {period.label} is a "
-            f"{show(abs(exact), mc.stated.places + 1)}% {'fall' if exact < 0 else 'rise'}")
+            f"{fmt.figure(other.current.value, result.measure.unit).text} for {period.label} is "
+            f"{with_article(show(abs(exact), mc.stated.places + 1) + '%')} {'fall' if exact < 0 else 'rise'}")
     said = _stated_change(mc)
     if direction_ok and mc.stated.holds_for(abs(exact)):
         return out("agrees", f"{text}, the {said} written", store)
@@ -261,8 +272,7 @@ _AREA_FROM = {"the sentence": "named in the sentence", "the paragraph": "named i
 def _read_as(mc: MeasureClaim, title: str | None = None) -> str:
     """How the claim was read: "Read as drug offences in West Midlands (the force the document
     is about), YE Mar 2024 (the sentence: “the year ending March 2024”)"."""
-    title = title or mc.measures[0].title
-    name = title[0].lower() + title[1:] if title[1:2].islower() else title
+    name = lower_first(title or mc.measures[0].title)
     area = mc.sub_area.name if mc.sub_area else (force(mc.force_id).name if mc.force_id else "no area")
     where = f"{area} ({_AREA_FROM[mc.area_from]})"
     if mc.period is None:

@@ -19,6 +19,7 @@ from scorecard.claims.context import periods_in
 from scorecard.claims.model import Claim, Verdict
 from scorecard.claims.reading import Paragraph
 from scorecard.claims.stated import NUMBER, PERCENT, WORD_NUMBER, Stated, cell, half, plain, show
+from scorecard.narrative import with_article
 
 _CHANGE_WORDS = {"reduction": -1, "decrease": -1, "fall": -1, "drop": -1, "increase": 1, "rise": 1}
 _N = rf"(?<![\d.,£]){NUMBER}"
@@ -86,8 +87,9 @@ def _changes(para: Paragraph, file: str) -> list[Claim]:
         exact = (now.value - before.value) / before.value * 100
         direction_ok = (exact < 0 and sign < 0) or (exact > 0 and sign > 0)
         right = direction_ok and stated.holds_for(abs(exact))
-        why = (f"{plain(now.value)} against {plain(before.value)} is a {abs(exact):.{stated.places + 1}f}% "
-               f"{'fall' if exact < 0 else 'rise'}, which rounds to {show(abs(exact), stated.places)}%")
+        why = (f"{plain(now.value)} against {plain(before.value)} is "
+               f"{with_article(f'{abs(exact):.{stated.places + 1}f}%')} {'fall' if exact < 0 else 'rise'}, "
+               f"which rounds to {show(abs(exact), stated.places)}%")
         if not direction_ok:
             why += f": not a {word}"
         elif right:
