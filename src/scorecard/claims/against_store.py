@@ -110,6 +110,8 @@ def _n(value: Decimal) -> str:
 
 def _claimed(mc: MeasureClaim) -> str:
     """The figure checked, as the sentence states it: "46 homicides", "12% fall"."""
+    if mc.words:
+        return mc.words
     if mc.kind == "change":
         return _stated_change(mc)
     if mc.kind == "rate":

@@ -78,6 +78,7 @@ class MeasureClaim:
     area_from: From
     against_period: Period | None = None  # for a change against a period it names: "on November 2021"
     rate_base: int | None = None  # for a rate: per how many people ("per 100,000 people")
+    words: str = ""  # the figure as the sentence writes it
 
 
 class Names:
@@ -179,7 +180,7 @@ def measure_claims(paras: Sequence[Paragraph], names: Names, setting: Setting) -
                 force_id, sub_area, afrom = _area_for(areas, para_areas, setting)
                 out.append(MeasureClaim(para, offset, sentence, _by_source(names.measures[f.name], sentence), f.name,
                                         f.kind, f.stated, f.falls, f.against, period, ptext, pfrom, force_id,
-                                        sub_area, afrom, f.against_period, f.rate_base))
+                                        sub_area, afrom, f.against_period, f.rate_base, " ".join(f.words.split())))
     return out
 
 
@@ -286,6 +287,7 @@ class _Figure:
     against: Against | None = None  # for a change: what it is against, if the text says
     against_period: Period | None = None  # ... or the period it names ("a 3.6% increase on November 2021")
     rate_base: int | None = None  # for a rate: per how many people
+    words: str = ""  # the figure as the sentence writes it: "7,497 recorded drug offences", "a 6% reduction"
 
 
 def _figures(sentence: str, found: list[tuple[int, int, str]], names: Names) -> list[_Figure]:
@@ -298,12 +300,14 @@ def _figures(sentence: str, found: list[tuple[int, int, str]], names: Names) -> 
         before = sentence[:start]
         m = re.search(rf"{_N}(?:\s+(?:recorded|police\s+recorded|more|fewer|additional|total))?\s+$", before)
         if m and _a_count(before, m) and _AFTER_NAME.match(sentence, end) and not _PER.match(sentence, end):
-            out.append(_Figure("count", m.start(), Stated.of(m.group(1), m.group(2)), name))
+            out.append(_Figure("count", m.start(), Stated.of(m.group(1), m.group(2)), name,
+                               words=sentence[m.start():end]))
             taken.append((m.start(), m.end()))
         if names.measures[name][0].unit == "percentage":
             p = re.search(rf"{_N}{PERCENT}\s+of\s+(?:all\s+|the\s+)?$", before)
             if p:
-                out.append(_Figure("percentage", p.start(), Stated.of(p.group(1), p.group(2)), name))
+                out.append(_Figure("percentage", p.start(), Stated.of(p.group(1), p.group(2)), name,
+                                   words=sentence[p.start():end]))
                 taken.append((p.start(), p.end()))
     if one is None:
         return out
@@ -311,13 +315,14 @@ def _figures(sentence: str, found: list[tuple[int, int, str]], names: Names) -> 
         for m in re.finditer(rf"{_N}\s+{_GENERIC}\b", sentence):
             if not any(a <= m.start() < b for a, b in taken) and _a_count(sentence[:m.start()], m, anchored=False) \
                     and not _PER.match(sentence, m.end()):
-                out.append(_Figure("count", m.start(), Stated.of(m.group(1), m.group(2)), one))
+                out.append(_Figure("count", m.start(), Stated.of(m.group(1), m.group(2)), one, words=m.group(0)))
                 taken.append((m.start(), m.end()))
         for m in re.finditer(rf"\bby\s+{_N}(?![\d%])[^.;%]{{0,60}}?\bto\s+{_N}(?![\d%]|[,.]\d)", sentence, re.I):
             out.append(_Figure("count", m.start(3), Stated.of(m.group(3), m.group(4)), one))
         for m in _RATE.finditer(sentence):
             stated = Stated.of(m.group(1), m.group(2)) if m.group(1) else Stated.word(m.group(3))
-            out.append(_Figure("rate", m.start(), stated, one, rate_base=_BASES[m.group(4).lower().replace(",", "")]))
+            out.append(_Figure("rate", m.start(), stated, one, rate_base=_BASES[m.group(4).lower().replace(",", "")],
+                               words=m.group(0)))
     if names.measures[one][0].unit != "percentage":
         out += _changes_of(sentence, found, one)
     return out
@@ -340,11 +345,11 @@ def _changes_of(sentence: str, found: list[tuple[int, int, str]], name: str) -> 
         at, stated, falls, end = tied[0]
         named = _named_period(sentence[end:end + 50])
         if named is not None:
-            return [_Figure("change", at, stated, name, falls, None, named)]
-        return [_Figure("change", at, stated, name, falls, own[0] or _against(sentence))]
+            return [_Figure("change", at, stated, name, falls, None, named, words=sentence[at:end])]
+        return [_Figure("change", at, stated, name, falls, own[0] or _against(sentence), words=sentence[at:end])]
     if all(own):  # two changes, each against what it says
-        return [_Figure("change", at, stated, name, falls, against)
-                for (at, stated, falls, _), against in zip(tied, own, strict=True)]
+        return [_Figure("change", at, stated, name, falls, against, words=sentence[at:end])
+                for (at, stated, falls, end), against in zip(tied, own, strict=True)]
     return []  # two changes and no saying which is against what: not read
 
 
