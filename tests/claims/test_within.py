@@ -92,3 +92,15 @@ def test_a_row_of_percentages_makes_100_to_within_its_rounding() -> None:
     rows = "Month\tTotal\tPositive\tNFA\nFebruary 2024\t1,139\t89%\t10%\nJanuary 2024\t931\t90%\t5%\n"
     verdicts = [c.verdict for c in check_text(rows, "t.txt")]
     assert verdicts == ["consistent", "inconsistent"]  # 99 is within two halves of 1%; 95 is not
+
+
+def test_a_total_adds_up_its_rows_with_their_signs() -> None:
+    # A headcount table as the Merseyside demo prints it (Home Office workforce tables): the
+    # change column's falls are written with the minus sign, "−55".
+    rows = ("Role\t31 March 2019\t30 September 2019\tChange\n"
+            "Police officers\t3,432\t3,640\t208\nPolice staff\t1,814\t2,121\t307\n"
+            "Designated officers\t222\t167\t−55\nPolice community support officers\t255\t217\t−38\n"
+            "Special constables\t249\t244\t−5\nTotal\t5,972\t6,389\t417\n")
+    totals = [c for c in check_text(rows, "t.txt") if c.kind == "total"]
+    assert [c.verdict for c in totals] == ["consistent"] * 3
+    assert "the 5 rows above add up to 417, as stated" in totals[2].why

@@ -22,7 +22,9 @@ one quantity stated twice only when all of these hold:
 3. The words that say what each number counts share a stem: of the ``NEAR`` content words either
    side of each number, within its sentence and short of any other number, one is common to both
    ("supported my campaign" and "supporting my plan" share "support").  Names (words written with
-   a capital: places, forces, months) do not count, as they say where or when, not what.
+   a capital: places, forces, months) do not count, as they say where or when, not what.  A few
+   words that do not end as a sentence does are a fragment (a PDF's table cell beside its source
+   line), not prose, and are not read.
 4. The sentences do not name different periods, as "90% in 2022" and "94% in 2023" do, being two
    values of one measure at two times.  When both sentences name years ("2023", "2023/24") or
    months, they name the same ones; when only one does, the other's paragraph names none of them
@@ -215,6 +217,12 @@ def _quote(sentence: str, at: int) -> str:
     return ("…" if lo else "") + sentence[lo:hi].strip() + ("…" if hi < len(sentence) else "")
 
 
+def _fragment(sentence: str) -> bool:
+    """A few words that do not end as a sentence does — a table's cell and its source line run
+    together in a PDF's text ("76% Force call-handling data (local series)") — are not prose."""
+    return not sentence.rstrip().endswith((".", "!", "?")) and len(sentence.split()) < 12
+
+
 def _statements(paras: Sequence[Paragraph]) -> list[_Statement]:
     out: list[_Statement] = []
     for para in paras:
@@ -223,6 +231,8 @@ def _statements(paras: Sequence[Paragraph]) -> list[_Statement]:
             continue
         for lo, hi in _sentences(text):
             sentence = text[lo:hi]
+            if _fragment(sentence):
+                continue
             periods, relative = _periods(sentence), _relative(sentence)
             for m in _PERCENT.finditer(sentence):
                 unit = "%" if m.group(2) == "%" else " " + " ".join(m.group(2).lower().split())

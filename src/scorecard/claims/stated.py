@@ -76,12 +76,16 @@ def to_decimal(value: float) -> Decimal:
     return Decimal(int(value)) if float(value).is_integer() else Decimal(repr(value))
 
 
-_CELL_NUMBER = re.compile(rf"^\s*£?{NUMBER}\s*(%?)\s*$")
+_CELL_NUMBER = re.compile(rf"^\s*([-−+]?)\s*£?{NUMBER}\s*(%?)\s*$")
 
 
 def cell(text: str) -> tuple[Stated | None, bool]:
-    """A table cell's number (None when the cell is not one) and whether it is a percentage."""
+    """A table cell's number (None when the cell is not one), signed as written ("−55", with
+    the minus sign documents print, is a fall of 55), and whether it is a percentage."""
     m = _CELL_NUMBER.match(text)
     if not m:
         return None, False
-    return Stated.of(m.group(1), m.group(2), text.strip()), bool(m.group(3))
+    stated = Stated.of(m.group(2), m.group(3), text.strip())
+    if m.group(1) in ("-", "−"):
+        stated = Stated(-stated.value, stated.places, stated.text)
+    return stated, bool(m.group(4))
