@@ -175,3 +175,16 @@ def test_a_local_authority_named_in_the_sentence_is_the_area_asked_for(against: 
     assert (claim.store.area, claim.store.measure, claim.store.period) == (
         "Shropshire", "Burglary (police.uk)", "Jan 2024 to Mar 2024")
     assert "Shropshire (named in the sentence)" in claim.why and "west-mercia-street-sample.zip" in claim.store.source
+
+
+@pytest.mark.parametrize(("sentence", "counts"), [
+    ("In the year ending March 2024 there were 7500 drug offences in the West Midlands.", ["7,500"]),
+    ("In the year ending March 2024 there were 2050 drug offences in the West Midlands.", ["2,050"]),
+    ("In 2023/24 drug offences fell, and in 2024 drug offences rose again.", []),
+])
+def test_a_number_that_could_be_a_year_is_a_count_when_it_counts(sentence: str, counts: list[str],
+                                                                 against: Against) -> None:
+    # The old commentary check skipped every number from 1900 to 2100 (issue 11).
+    found = [c for c in data_claims(sentence, against) if c.kind == "count against the data"]
+    assert [c.quoted for c in found] == [sentence] * len(counts)
+    assert [c.why.split("”")[0].lstrip("“").split()[0] for c in found] == [n.replace(",", "") for n in counts]

@@ -365,11 +365,17 @@ def _by_source(measures: tuple[Measure, ...], sentence: str) -> tuple[Measure, .
     return tuple(sorted(measures, key=lambda m: not named(m)))
 
 
+#: Words before a number that make it a year: "in 2021", "since 2019", "2019 and 2020".
+_SAYS_YEAR = re.compile(r"(?:\b(?:in|since|during|from|until|for|of|by|to|and|or|year|between)|[,(/-])\s*$", re.I)
+
+
 def _a_count(before: str, m: re.Match[str], *, anchored: bool = True) -> bool:
     """Whether a number before a name counts it: not money, a year, a difference ("by 9",
-    "a reduction of 70") or a part of a whole ("12 of the 33 discharges")."""
+    "a reduction of 70") or a part of a whole ("12 of the 33 discharges").  A number that could
+    be a year counts when nothing says it is one: "there were 2,050 burglaries" and "there were
+    2050 burglaries" alike, but not "in 2021 burglaries fell"."""
     lead = before[:m.start()] if anchored else before
-    if _year_like(m):
+    if _year_like(m) and (not lead.strip() or _SAYS_YEAR.search(lead)):
         return False
     return not re.search(r"(?:£|\bby|\bof|\bof\s+the|\bto|\bthan|-|–)\s*$", lead, re.I)
 
