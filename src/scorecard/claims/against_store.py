@@ -49,7 +49,8 @@ def check(mc: MeasureClaim, figures: Figures, tolerance: Tolerance, file: str) -
         return Claim(file, mc.para.number, mc.para.line_at(mc.offset), mc.sentence.strip()[:400],
                      f"{mc.kind} against the data", verdict,
                      f"“{_claimed(mc)}”: {why}{stop} {_read_as(mc, store.measure if store else None)}",
-                     page=mc.para.page, section=mc.para.section, store=store)
+                     page=mc.para.page, section=mc.para.section, store=store,
+                     span=(mc.offset + mc.at, mc.offset + mc.at + max(1, len(mc.words))))
 
     if mc.period is None:
         return out("not checkable", "No period is stated for it, and the document does not say what period it "

@@ -5,7 +5,8 @@ what else it says (``within``, ``repeated``); find the figures its sentences sta
 the catalogue names (``mentions``) and check each against the store (``against_store``).  What
 the document is about — its period and its force — is read from its opening (``context``), and
 is what a sentence that does not say falls back on; each verdict says where its period and area
-came from.
+came from.  Checked against a store, every other count, percentage and sum of money in its prose
+is listed too, as not checkable and why (``unchecked``), so the report shows what was not tested.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scorecard.claims.model import Claim, Tolerance
 from scorecard.claims.reading import document_text, paragraphs
 from scorecard.claims.repeated import repeated_quantities
 from scorecard.claims.store_figures import StoreFigures
+from scorecard.claims.unchecked import unchecked
 from scorecard.claims.within import check_paragraphs
 from scorecard.periods import Period, parse
 
@@ -57,6 +59,7 @@ def check_document(text: str, file: str, against: Against | None = None) -> Chec
         names = Names(against.catalogue)
         for mc in measure_claims(paras, names, setting) + table_claims(paras, names, setting):
             claims.append(against_store.check(mc, against.figures, against.tolerance, file))
+        claims += unchecked(paras, claims, file)
     claims.sort(key=lambda c: (c.line, c.kind))
     return Checked(file, claims, period, force_id)
 

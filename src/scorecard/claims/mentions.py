@@ -46,11 +46,14 @@ _CHANGES = [
                rf"nearly\s+|around\s+|about\s+)?{_N}{PERCENT}", re.I),
     re.compile(rf"\b(increase|reduction|decrease|rise|fall)\s+of\s+{_N}{PERCENT}", re.I),
     re.compile(rf"\(\s*([+\-−])\s*{NUMBER}{PERCENT}\s*\)", re.I),
+    # "−12% on the year before", "+3.6% against the baseline": a signed change said against something
+    re.compile(rf"(?<![\w(])([+\-−])\s*{NUMBER}{PERCENT}(?=\s+(?:on|against|compared|vs|versus|from)\b)", re.I),
 ]
 #: Words that make a sentence's change a comparison with something else than the three known.
 _AGAINST = [
     ("baseline", re.compile(r"\bbaseline\b|year\s+ending\s+june\s+(?:20)?19\b|\bye\s+jun\w*\s+(?:20)?19\b", re.I)),
     ("previous year", re.compile(r"\b(?:previous|last|prior)\s+(?:financial\s+)?year\b|same\s+period\s+last\s+year|"
+                                 r"\byear\s+before\b|"
                                  r"previous\s+12\s+months|\bsince\s+(?:\w+\s+)?(?:19|20)\d\d\b|year[\s-]on[\s-]year",
                                  re.I)),
     ("previous quarter", re.compile(r"\b(?:previous|last|prior)\s+quarter\b", re.I)),
@@ -79,6 +82,7 @@ class MeasureClaim:
     against_period: Period | None = None  # for a change against a period it names: "on November 2021"
     rate_base: int | None = None  # for a rate: per how many people ("per 100,000 people")
     words: str = ""  # the figure as the sentence writes it
+    at: int = 0  # where the figure starts in the sentence
 
 
 class Names:
@@ -99,6 +103,10 @@ class Names:
                 if name not in strong:
                     self.weak.add(name)
         self.weak -= {n for m in catalogue.measures for n in _strong_names(m)}
+        for m in catalogue.measures:  # a measure's sentence is a name too: "of calls to 999 were answered ..."
+            said = _phrase_words(m)
+            if said:
+                by_name.setdefault(said, []).append(m)
         self.measures = {n: tuple(sorted(ms, key=_preference)) for n, ms in by_name.items()}
         self._key = {_key(n): n for n in sorted(by_name, key=len)}
         alternatives = sorted(by_name, key=len, reverse=True)
@@ -127,6 +135,17 @@ def _loose(name: str) -> str:
         else:
             out += re.escape(word) + r"\s+"
     return out[:-3] if out.endswith(r"\s+") else out
+
+
+def _phrase_words(measure: Measure) -> str | None:
+    """The words of a measure's catalogue phrase between its figure and its period, lowercased:
+    "{value} of calls to 999 were answered within 10 seconds {period}" gives "of calls to 999
+    were answered within 10 seconds"."""
+    if measure.phrase is None:
+        return None
+    words = measure.phrase.split("{value}", 1)[-1].split("{period}", 1)[0]
+    words = " ".join(words.lower().split())
+    return words if len(words.split()) >= 3 else None
 
 
 def _strong_names(measure: Measure) -> set[str]:
@@ -180,7 +199,8 @@ def measure_claims(paras: Sequence[Paragraph], names: Names, setting: Setting) -
                 force_id, sub_area, afrom = _area_for(areas, para_areas, setting)
                 out.append(MeasureClaim(para, offset, sentence, _by_source(names.measures[f.name], sentence), f.name,
                                         f.kind, f.stated, f.falls, f.against, period, ptext, pfrom, force_id,
-                                        sub_area, afrom, f.against_period, f.rate_base, " ".join(f.words.split())))
+                                        sub_area, afrom, f.against_period, f.rate_base, " ".join(f.words.split()),
+                                        f.at))
     return out
 
 
@@ -304,7 +324,7 @@ def _figures(sentence: str, found: list[tuple[int, int, str]], names: Names) -> 
                                words=sentence[m.start():end]))
             taken.append((m.start(), m.end()))
         if names.measures[name][0].unit == "percentage":
-            p = re.search(rf"{_N}{PERCENT}\s+of\s+(?:all\s+|the\s+)?$", before)
+            p = re.search(rf"{_N}{PERCENT}\s+(?:of\s+(?:all\s+|the\s+)?)?$", before)
             if p:
                 out.append(_Figure("percentage", p.start(), Stated.of(p.group(1), p.group(2)), name,
                                    words=sentence[p.start():end]))
@@ -402,7 +422,7 @@ def _changes(sentence: str) -> list[tuple[int, Stated, bool, int]]:
         for m in pattern.finditer(sentence):
             if i == 0:
                 stated, word = Stated.of(m.group(1), m.group(2)), m.group(3)
-            elif i == 3:
+            elif i >= 3:
                 stated, word = Stated.of(m.group(2), m.group(3)), "down" if m.group(1) in "-−" else "up"
             else:
                 stated, word = Stated.of(m.group(2), m.group(3)), m.group(1)

@@ -94,6 +94,7 @@ class Claim:
     page: int | None = None
     section: str = ""
     store: StoreValue | None = field(default=None)
+    span: tuple[int, int] | None = None  # where in its paragraph's text (lines joined) the claim is
 
     @property
     def problem(self) -> bool:

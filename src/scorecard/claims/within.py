@@ -49,7 +49,7 @@ _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“‘'-])")
 def claim(para: Paragraph, offset: int, file: str, quoted: str, kind: str, verdict: Verdict, why: str) -> Claim:
     """A verdict placed where the document says it: page, section, paragraph and line."""
     return Claim(file, para.number, para.line_at(offset), " ".join(quoted.split()), kind, verdict, why,
-                 page=para.page, section=para.section)
+                 page=para.page, section=para.section, span=(offset, offset + len(quoted)))
 
 
 def sentences(text: str) -> Iterator[tuple[int, str]]:
