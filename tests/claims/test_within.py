@@ -104,3 +104,11 @@ def test_a_total_adds_up_its_rows_with_their_signs() -> None:
     totals = [c for c in check_text(rows, "t.txt") if c.kind == "total"]
     assert [c.verdict for c in totals] == ["consistent"] * 3
     assert "the 5 rows above add up to 417, as stated" in totals[2].why
+
+
+def test_a_column_of_shares_makes_100_to_within_its_rounding() -> None:
+    shares = "Group\tShare\nWhite\t61%\nAsian\t20%\nBlack\t11%\nOther\t{last}%\n"
+    (right,) = [c for c in check_text(shares.format(last=8), "t.txt") if c.kind == "column makes 100"]
+    assert right.verdict == "consistent" and "adds up to 100%" in right.why
+    (wrong,) = [c for c in check_text(shares.format(last=3), "t.txt") if c.kind == "column makes 100"]
+    assert wrong.verdict == "inconsistent" and "the column “Share” adds up to 95%, not 100%" in wrong.why

@@ -34,6 +34,12 @@ def read_as(d: Checked) -> str:
     return f"read as {about}, {period}"
 
 
+def as_sentence(text: str) -> str:
+    """A reason as a sentence: its first letter upper case and a full stop at its end."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def problems(d: Checked) -> list[Claim]:
     return [c for c in d.claims if c.problem]
 

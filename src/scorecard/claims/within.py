@@ -185,7 +185,7 @@ def _tables(paras: Sequence[Paragraph], file: str) -> list[Claim]:
             continue
         rows = [[cell(c) for c in line.split("\t")] for line in para.lines]
         texts = [[c.strip() for c in line.split("\t")] for line in para.lines]
-        out += _rows_make_100(para, rows, texts, file)
+        out += _rows_make_100(para, rows, texts, file) + _columns_make_100(para, rows, texts, file)
         out += _stated_totals(para, rows, texts, file)
         for i, row in enumerate(texts):
             label = row[0] if row else ""
@@ -226,6 +226,31 @@ def _rows_make_100(para: Paragraph, rows: list[Row], texts: list[list[str]], fil
         out.append(_row_claim(para, i, file, "row makes 100", "consistent" if right else "inconsistent",
                               f"{parts} = {total}%" + (", 100% to within rounding" if right else
                                                        f", not 100% (rounding explains at most {slack}%)")))
+    return out
+
+
+def _columns_make_100(para: Paragraph, rows: list[Row], texts: list[list[str]], file: str) -> list[Claim]:
+    """A column of three or more percentages that comes near 100 (the shares of a whole: victims
+    by ethnic group, say) must make 100 to within the rounding of its cells; a column with a
+    total row is checked by that row."""
+    out = []
+    width = max((len(r) for r in rows), default=0)
+    for j in range(1, width):
+        cells = [(i, s) for i, r in enumerate(rows) if len(r) > j and r[j][1] and (s := r[j][0]) is not None]
+        labels = [texts[i][0].lower() for i, _ in cells]
+        if len(cells) < 3 or any("total" in label for label in labels):
+            continue
+        total = sum((s.value for _, s in cells), Decimal(0))
+        if not Decimal(85) <= total <= Decimal(115):
+            continue
+        slack = half(max(s.places for _, s in cells)) * len(cells)
+        right = abs(total - 100) <= slack
+        heading = texts[0][j] if texts and len(texts[0]) > j else f"column {j + 1}"
+        last = cells[-1][0]
+        out.append(_row_claim(para, last, file, "column makes 100", "consistent" if right else "inconsistent",
+                              f"the column “{heading}” adds up to {total}%"
+                              + (", 100% to within rounding" if right else
+                                 f", not 100% (rounding explains at most {slack}%)")))
     return out
 
 
