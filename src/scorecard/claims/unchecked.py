@@ -38,6 +38,14 @@ _NOT_COUNTED = {
 }
 
 
+#: Sums of money and percentages, each with why it cannot be checked.
+_AMOUNTS = [
+    (_MONEY, "money", "Money is checked only where a table adds it up; the store holds no money to test it against"),
+    (_PERCENTAGE, "percentage",
+     "It is a percentage of nothing the catalogue names, so the store holds nothing to test it against"),
+]
+
+
 def unchecked(paras: Sequence[Paragraph], claims: Sequence[Claim], file: str) -> list[Claim]:
     """A "not checkable" claim for each quantity in prose that no claim in ``claims`` covers."""
     covered: dict[int, list[tuple[int, int]]] = {}
@@ -50,18 +58,11 @@ def unchecked(paras: Sequence[Paragraph], claims: Sequence[Claim], file: str) ->
             continue  # tables are checked by their totals and rows; a heading states nothing
         text = para.text
         taken = covered.get(para.number, []) + [(p.start, p.end) for p in periods_in(text)]
-        for m in _MONEY.finditer(text):
-            if _free(taken, m.start(), m.end()):
-                taken.append(m.span())
-                out.append(_claim(para, m.start(), m.end(), file, "money",
-                                  "Money is checked only where a table adds it up; the store holds no money to "
-                                  "test it against"))
-        for m in _PERCENTAGE.finditer(text):
-            if _free(taken, m.start(), m.end()):
-                taken.append(m.span())
-                out.append(_claim(para, m.start(), m.end(), file, "percentage",
-                                  "It is a percentage of nothing the catalogue names, so the store holds nothing "
-                                  "to test it against"))
+        for pattern, kind, why in _AMOUNTS:
+            for m in pattern.finditer(text):
+                if _free(taken, m.start(), m.end()):
+                    taken.append(m.span())
+                    out.append(_claim(para, m.start(), m.end(), file, kind, why))
         for m in _COUNT.finditer(text):
             word = m.group(3).lower().strip("'’")
             if word in _NOT_COUNTED or _FUNCTION_WORD.match(word) or word.endswith("ed") \
