@@ -214,7 +214,7 @@ def _rows_make_100(para: Paragraph, rows: list[Row], texts: list[list[str]], fil
     out = []
     for i, row in enumerate(rows):
         cells = [(s, t) for (s, pct), t in zip(row, texts[i], strict=True) if pct and s is not None]
-        if len(cells) < 2:
+        if len(cells) < 2 or _changes_not_shares("", [t for _, t in cells]):
             continue
         total = sum((s.value for s, _ in cells), Decimal(0))
         places = max(s.places for s, _ in cells)
@@ -229,6 +229,13 @@ def _rows_make_100(para: Paragraph, rows: list[Row], texts: list[list[str]], fil
     return out
 
 
+def _changes_not_shares(heading: str, cells: list[str]) -> bool:
+    """Signed percentages ("+7.5%", "−12%") or a column headed as a change are changes, which add
+    up to nothing in particular: only shares of a whole must make 100."""
+    return bool(re.search(r"change|increase|reduction|rate", heading, re.I)) or any(
+        t.lstrip()[:1] in "+−-" for t in cells if t.strip())
+
+
 def _columns_make_100(para: Paragraph, rows: list[Row], texts: list[list[str]], file: str) -> list[Claim]:
     """A column of three or more percentages that comes near 100 (the shares of a whole: victims
     by ethnic group, say) must make 100 to within the rounding of its cells; a column with a
@@ -238,14 +245,15 @@ def _columns_make_100(para: Paragraph, rows: list[Row], texts: list[list[str]], 
     for j in range(1, width):
         cells = [(i, s) for i, r in enumerate(rows) if len(r) > j and r[j][1] and (s := r[j][0]) is not None]
         labels = [texts[i][0].lower() for i, _ in cells]
-        if len(cells) < 3 or any("total" in label for label in labels):
+        heading = texts[0][j] if texts and len(texts[0]) > j else f"column {j + 1}"
+        if len(cells) < 3 or any("total" in label for label in labels) or _changes_not_shares(
+                heading, [texts[i][j] for i, _ in cells]):
             continue
         total = sum((s.value for _, s in cells), Decimal(0))
         if not Decimal(85) <= total <= Decimal(115):
             continue
         slack = half(max(s.places for _, s in cells)) * len(cells)
         right = abs(total - 100) <= slack
-        heading = texts[0][j] if texts and len(texts[0]) > j else f"column {j + 1}"
         last = cells[-1][0]
         out.append(_row_claim(para, last, file, "column makes 100", "consistent" if right else "inconsistent",
                               f"the column “{heading}” adds up to {total}%"
