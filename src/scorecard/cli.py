@@ -14,23 +14,16 @@ consoles never interpret markup and every message passes through ``errors.printa
 from __future__ import annotations
 
 import contextlib
-import csv
-import json
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
-from rich.text import Text
 
 from scorecard import __version__
-from scorecard.areas import find_force, forces, territorial_forces
 from scorecard.errors import (
     EXIT_DIFFERENCES,
     EXIT_INTERRUPTED,
@@ -42,22 +35,85 @@ from scorecard.errors import (
     UsageError,
     printable,
 )
-from scorecard.periods import parse as parse_period
-from scorecard.periods import parse_month
-from scorecard.store import Store, default_store_path
-from scorecard.sub_areas import KIND_NAMES, SubArea, explain_area, sub_areas
 
+# Only what every command needs is imported here: `scorecard --help` and `scorecard version`
+# load neither DuckDB nor pyarrow, and rich only to print.  The rest is imported by the
+# commands that use it (annotations below are for the type checker; typer reads only the
+# commands' own parameters, whose types are all defined in this module or by Python).
 if TYPE_CHECKING:
-    from scorecard.catalogue.schema import Catalogue, Measure
+    from rich.console import Console
+    from rich.table import Table
 
-app = typer.Typer(help="Police data in, National Policing Priorities statements and scorecards out.",
-                  no_args_is_help=True, add_completion=False)
+    from scorecard.catalogue.schema import Catalogue, Measure
+    from scorecard.periods import Month, Period
+    from scorecard.store import Store
+    from scorecard.sub_areas import SubArea
+
+
+class _Scorecard(typer.Typer):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line.  ``scorecard version`` alone is answered by its command
+        directly: typer's parsing imports pydantic (55 ms) to read any command's arguments."""
+        if not args and not kwargs and sys.argv[1:] == ["version"]:
+            version()
+            return None
+        return super().__call__(*args, **kwargs)
+
+
+app = _Scorecard(help="Police data in, National Policing Priorities statements and scorecards out.",
+                 no_args_is_help=True, add_completion=False)
 catalogue_app = typer.Typer(help="Inspect and validate the measure catalogue.", no_args_is_help=True)
 app.add_typer(catalogue_app, name="catalogue")
 
-# Markup and highlighting off: a path holding "[/]" or "[bold]" must print as it is.
-err = Console(stderr=True, soft_wrap=True, markup=False)
-out = Console(soft_wrap=True, markup=False)
+
+@cache
+def _console(stderr: bool) -> Console:
+    """The console for stdout or stderr, made on first use.
+
+    Markup and highlighting off: a path holding "[/]" or "[bold]" must print as it is."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True, markup=False)
+
+
+def _err() -> Console:
+    return _console(True)
+
+
+def _out() -> Console:
+    return _console(False)
+
+
+def __getattr__(name: str) -> Any:
+    """``cli.err`` and ``cli.out``, the two consoles, as before they were made on first use."""
+    if name in ("err", "out"):
+        return _console(name == "err")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _open_store(path: Path | None, *, read_only: bool = False) -> Store:
+    from scorecard.store import Store
+
+    return Store.open(path, read_only=read_only)
+
+
+def default_store_path() -> Path:
+    from scorecard.store import default_store_path as default
+
+    return default()
+
+
+def parse_period(label: str) -> Period:
+    from scorecard.periods import parse
+
+    return parse(label)
+
+
+def parse_month(label: str) -> Month:
+    from scorecard.periods import parse_month as parse
+
+    return parse(label)
+
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", envvar="SCORECARD_STORE",
                                                help="DuckDB store file (default: your user data directory).")]
@@ -121,9 +177,11 @@ def _store_damage(exc: Exception) -> str | None:
 
 
 def _say_error(message: str) -> None:
+    from rich.text import Text
+
     text = Text("error: ", style="bold red")
     text.append(printable(message))
-    err.print(text)
+    _err().print(text)
 
 
 def _report_bug(exc: BaseException) -> None:
@@ -148,23 +206,30 @@ def _report_bug(exc: BaseException) -> None:
 
 def _say(message: object) -> None:
     """One line of output, exactly as given, with control characters escaped."""
-    out.print(Text(printable(message)))
+    from rich.text import Text
+
+    _out().print(Text(printable(message)))
 
 
 def _add_row(table: Table, *cells: object) -> None:
     """A table row that prints exactly what it holds (no markup, controls escaped)."""
+    from rich.text import Text
+
     table.add_row(*(Text(printable(c)) for c in cells))
 
 
 def _note(message: object) -> None:
     """A line about the output rather than part of it, on stderr: CSV and JSON on stdout stay clean."""
+    from rich.text import Text
+
     text = Text("note: ", style="bold")
     text.append(printable(message))
-    err.print(text)
+    _err().print(text)
 
 
 def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     """Rows as CSV on stdout: a header, then one line per row; None is empty, text is printable."""
+    import csv
 
     def cell(v: object) -> object:
         if v is None:
@@ -179,12 +244,16 @@ def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
 
 def _write_json(rows: object) -> None:
     """JSON on stdout: non-ASCII and controls written as escapes, so nothing can drive the terminal."""
+    import json
+
     sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
 
 
 def _wide() -> Console:
     """A console at least 160 columns wide for tables, so columns are not squeezed into one letter each."""
-    return Console(width=max(out.width, 160), soft_wrap=True, markup=False, highlight=False)
+    from rich.console import Console
+
+    return Console(width=max(_out().width, 160), soft_wrap=True, markup=False, highlight=False)
 
 
 class Fmt(StrEnum):
@@ -216,14 +285,16 @@ def ingest(
 ) -> None:
     """Load data.police.uk archives/CSVs, Home Office tables, ONS and workforce workbooks, local series
     files and table files."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
     from scorecard.ingest import iter_ingest
 
     def work() -> None:
         total = sum(_size(p) for p in paths)
-        shown = err.is_terminal and total >= 20_000_000
-        with Store.open(store) as st, Progress(
+        shown = _err().is_terminal and total >= 20_000_000
+        with _open_store(store) as st, Progress(
             TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-            console=err, disable=not shown,
+            console=_err(), disable=not shown,
         ) as bar:
             task = bar.add_task("ingesting", total=total)
             for summary in iter_ingest(st, paths, progress=(lambda n: bar.advance(task, n)) if shown else None,
@@ -279,7 +350,7 @@ def fetch(
         files = fetch_force_months(force_id, wanted, dest, base_url=base_url)
         _say(f"fetched {len(files)} file(s) into {dest}")
         if load and files:
-            with Store.open(store) as st:
+            with _open_store(store) as st:
                 for summary in iter_ingest(st, files):
                     _print_summary(summary)
                 _say(f"store: {st.path}")
@@ -300,6 +371,7 @@ def results(
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Value, baseline, changes, rate per 1,000 and provenance for measures × area × period."""
+    from scorecard.areas import territorial_forces
     from scorecard.output import to_csv, to_json
     from scorecard.results import ResultsEngine
 
@@ -314,7 +386,7 @@ def results(
             cat = _with_held_series(cat, store)
         asked = [cat.measure(m) for m in measure] if measure else None
         measures = _measures_by(asked, cat.measures, by)
-        with Store.open(store, read_only=True) as st:
+        with _open_store(store, read_only=True) as st:
             rs = ResultsEngine(st, cat).compute(measures, p, force_ids=force_ids, by=by.value)
             if by is not By.force and (measure or include_empty):
                 _note_missing_sub_areas(measures, rs, by, force_ids, p.label)
@@ -337,6 +409,9 @@ def _force_id(name: str, store: Path | None, *, option: str, one_force: bool = F
     """The force ``name`` spells; anything else is a usage error saying what it is (a local
     authority or CSP: how to ask for it) or which known name is closest.  ``one_force``: the
     command takes exactly one force (no 'all', no --by), whatever its option is called."""
+    from scorecard.areas import find_force
+    from scorecard.sub_areas import explain_area
+
     found = find_force(name)
     if found is not None:
         return found
@@ -348,8 +423,10 @@ def _force_id(name: str, store: Path | None, *, option: str, one_force: bool = F
 def _known_sub_areas(store: Path | None) -> list[SubArea]:
     """Every local authority and CSP in the store's lookup, or none when there is no usable store
     (the message about an unknown area then names forces only)."""
+    from scorecard.sub_areas import sub_areas
+
     try:
-        with Store.open(store, read_only=True) as st:
+        with _open_store(store, read_only=True) as st:
             return sub_areas(st.con)
     except StoreError:
         return []
@@ -380,6 +457,8 @@ def _measures_by(asked: list[Measure] | None, every: Sequence[Measure], by: By) 
 
     Named with ``--measure``, one that cannot is a usage error; by default they are left out
     with one line saying which and why."""
+    from scorecard.sub_areas import KIND_NAMES
+
     if by is By.force:
         return list(asked or every)
     kind = KIND_NAMES[by.value]
@@ -404,6 +483,8 @@ def _measures_by(asked: list[Measure] | None, every: Sequence[Measure], by: By) 
 def _note_missing_sub_areas(measures: Sequence[Measure], rs: Sequence[Any], by: By, force_ids: Sequence[str],
                             label: str) -> None:
     """One line for the measures that gave no sub-area figure at all, so an empty answer says why."""
+    from scorecard.sub_areas import KIND_NAMES
+
     given = {r.measure.id for r in rs}
     missing = [m for m in measures if m.id not in given]
     if not missing:
@@ -433,7 +514,7 @@ def _with_held_series(cat: Catalogue, store: Path | None) -> Catalogue:
     ``local.<series>``): any of them can be asked for without a catalogue entry."""
     from scorecard.catalogue.schema import HeldSeries
 
-    with Store.open(store, read_only=True) as st:
+    with _open_store(store, read_only=True) as st:
         held = [HeldSeries(*row) for row in st.series_held()]
     return cat.with_held_series(held)
 
@@ -441,6 +522,10 @@ def _with_held_series(cat: Catalogue, store: Path | None) -> Catalogue:
 def _print_table(rs: list[Any], label: str) -> None:
     """Results as a terminal table: every figure's text from the one formatting layer
     (``documents.format``), the same text a statement prints."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from scorecard.areas import forces
     from scorecard.documents import format as fmt
     from scorecard.output import result_row
 
@@ -489,9 +574,11 @@ def _columns(rows: Sequence[dict[str, Any]], default: Sequence[str]) -> list[str
 def loads(store: StoreOpt = None,
           fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json.")] = Fmt.table) -> None:
     """Every file loaded: name, checksum, rows, when, what it covers."""
+    from rich.table import Table
+    from rich.text import Text
 
     def work() -> None:
-        with Store.open(store, read_only=True) as st:
+        with _open_store(store, read_only=True) as st:
             rows = st.loads()
         if fmt is Fmt.json:
             _write_json(rows)
@@ -517,9 +604,10 @@ def loads(store: StoreOpt = None,
 def revisions(store: StoreOpt = None,
               fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json.")] = Fmt.table) -> None:
     """Figures replaced by a newer file: what changed, from which load to which."""
+    from rich.table import Table
 
     def work() -> None:
-        with Store.open(store, read_only=True) as st:
+        with _open_store(store, read_only=True) as st:
             rows = st.revisions()
         if fmt is Fmt.json:
             _write_json(rows)
@@ -552,13 +640,18 @@ def areas(
     store: StoreOpt = None,
 ) -> None:
     """The forces (id, name, ONS code, region), or one force's local authorities and CSPs with their codes."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from scorecard.areas import forces
+    from scorecard.sub_areas import sub_areas
 
     def work() -> None:
         if force is None:
             _list_forces(store, fmt)
             return
         force_id = _force_id(force, store, option="--force")
-        with Store.open(store, read_only=True) as st:
+        with _open_store(store, read_only=True) as st:
             found = sub_areas(st.con, force_id)
         rows = [{"force_id": a.force_id, "area_type": a.area_type, "code": a.code, "name": a.name,
                  "csp_code": a.csp_code, "csp_name": a.csp_name} for a in found]
@@ -584,9 +677,14 @@ def _list_forces(store: Path | None, fmt: Fmt) -> None:
     """Every force; with a store, how many local authorities and CSPs the lookup places in each."""
     from collections import Counter
 
+    from rich.table import Table
+
+    from scorecard.areas import forces
+    from scorecard.sub_areas import sub_areas
+
     counts: dict[str, tuple[int, int]] | None
     try:
-        with Store.open(store, read_only=True) as st:
+        with _open_store(store, read_only=True) as st:
             held = Counter((a.force_id, a.area_type) for a in sub_areas(st.con))
         counts = {f: (held[(f, "local_authority")], held[(f, "csp")]) for f in forces()}
     except StoreError as exc:
@@ -633,6 +731,7 @@ def spc(
 ) -> None:
     """Statistical process control (Making Data Count XmR rules) on any series."""
     import csv
+    import json
     from datetime import date
 
     from scorecard import spc as spc_mod
@@ -698,6 +797,9 @@ def report(
     catalogue: CatalogueOpt = None,
 ) -> None:
     """The statutory statement or the board paper with its KPI scorecard, in every format, from one model."""
+    from collections import Counter
+
+    from scorecard.areas import territorial_forces
     from scorecard.documents.config import DocumentConfig, ReportKind
     from scorecard.publish import publish
 
@@ -715,7 +817,7 @@ def report(
         if document is not None:
             kind = "board_paper" if document is DocumentKindOpt.board_paper else "statement"
         settings = DocumentConfig.load(config, catalogue=cat, commentary_dir=commentary, document=kind)
-        with Store.open(store, read_only=True) as st:
+        with _open_store(store, read_only=True) as st:
             published = publish(st, cat, force_ids, period, settings, formats, out_dir, index=everyone)
         for p in published:
             for path in p.paths:
@@ -758,7 +860,7 @@ def annual_report(
         cat = load_catalogue(catalogue)
         with contextlib.suppress(StoreError):  # a report of configured tables alone needs no store
             cat = _with_held_series(cat, store)  # the series the store holds can be quoted too
-        published = publish_annual_report(config, force_id, fy, cat, lambda: Store.open(store, read_only=True),
+        published = publish_annual_report(config, force_id, fy, cat, lambda: _open_store(store, read_only=True),
                                           formats, out_dir)
         for path in published.paths:
             _say(str(path))
@@ -786,10 +888,10 @@ def verify(
             cat = load_catalogue(catalogue)
             if annual_report_needs_store(data):
                 cat = _with_held_series(cat, store)  # no store: says so (exit 4)
-            diffs = verify_annual_report(report_json, cat, lambda: Store.open(store, read_only=True))
+            diffs = verify_annual_report(report_json, cat, lambda: _open_store(store, read_only=True))
         else:
             cat = load_catalogue(catalogue)
-            with Store.open(store, read_only=True) as st:
+            with _open_store(store, read_only=True) as st:
                 diffs = verify_report(report_json, st, cat)
         against = "its configuration and the store" if annual else "the store"
         if not diffs:
@@ -842,7 +944,7 @@ def check(
         parse_period(period)
         cat = load_catalogue(catalogue)
         settings = DocumentConfig.load(config, catalogue=cat, commentary_dir=commentary)
-        with Store.open(store, read_only=True) as st:
+        with _open_store(store, read_only=True) as st:
             sp, figures = gather(st, cat, [fid], period, settings)
         files, problems = cm.check_all(commentary, fid, sp, cat, figures[fid])
         if not files:
@@ -879,6 +981,11 @@ def catalogue_list(
     store: StoreOpt = None,
 ) -> None:
     """List every measure with its id, title, priority, role, dataset, unit and direction."""
+    import json
+
+    from rich.table import Table
+    from rich.text import Text
+
     from scorecard.catalogue.schema import Measure
 
     def work() -> None:
@@ -909,6 +1016,8 @@ def catalogue_list(
 @catalogue_app.command("schema")
 def catalogue_schema() -> None:
     """Print the catalogue's JSON Schema."""
+    import json
+
     from scorecard.catalogue.schema import json_schema
 
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
@@ -948,7 +1057,7 @@ def serve(
 
         if not store.exists():
             _note(f"{store} does not exist: loading the bundled demo data into it")
-            with Store.open(store) as st:
+            with _open_store(store) as st:
                 for summary in setup.load_demo_data(st):
                     _print_summary(summary)
         setup.configure(home.resolve(), store.resolve(), database)
@@ -1048,6 +1157,7 @@ def _check_documents(paths: list[Path], fmt: str, store: Path | None, catalogue:
     Figures are checked against the store when there is one (``--store``, ``SCORECARD_STORE``
     or the default); with ``--no-store``, or no store at all, against the document only, and the
     output says so."""
+    import json
     from contextlib import ExitStack
 
     from scorecard.claims.check import Against, check_file
@@ -1063,7 +1173,7 @@ def _check_documents(paths: list[Path], fmt: str, store: Path | None, catalogue:
         against = None
         path = store if store is not None else default_store_path()
         if use_store and Path(path).is_file():
-            st = stack.enter_context(Store.open(path, read_only=True))
+            st = stack.enter_context(_open_store(path, read_only=True))
             cat = load_catalogue(catalogue)
             against = Against(StoreFigures(st, cat), cat, tolerance)
         elif use_store and store is not None:

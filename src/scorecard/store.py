@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import duckdb
-import platformdirs
+from typing import TYPE_CHECKING, Any
 
 from scorecard.errors import StoreError, printable
+
+if TYPE_CHECKING:  # imported when a store is opened: `scorecard --help` does not load DuckDB (50 ms)
+    import duckdb
 
 SCHEMA_VERSION = 1
 
@@ -170,6 +170,8 @@ def default_store_path() -> Path:
     env = os.environ.get("SCORECARD_STORE")
     if env:
         return Path(env)
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("policing-scorecard")) / "scorecard.duckdb"
 
 
@@ -189,6 +191,8 @@ class Store:
         a newer version, a folder that cannot be entered — is a ``StoreError`` naming the
         path; nothing is created or changed when it fails.
         """
+        import duckdb
+
         p = Path(path) if path is not None else default_store_path()
         shown = printable(p)
         try:

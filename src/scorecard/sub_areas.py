@@ -15,11 +15,12 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-import duckdb
+from typing import TYPE_CHECKING, Literal
 
 from scorecard.areas import forces
+
+if TYPE_CHECKING:  # not imported at run time: `scorecard --help` does not load DuckDB
+    import duckdb
 
 AreaType = Literal["local_authority", "csp"]
 

@@ -40,14 +40,18 @@ _GENERIC = r"(?:offences|crimes|incidents|episodes|admissions|reports|calls)"
 _N = rf"(?<![\d.,£/\-]){NUMBER}"
 _FALL = ("reduction", "decrease", "fall", "drop", "reduced", "decreased", "fallen", "dropped", "down", "lower",
          "improvement")
-_CHANGES = [
-    re.compile(rf"\b(?:an?\s+)?{_N}{PERCENT}\s+(reduction|decrease|fall|drop|increase|rise)\b", re.I),
-    re.compile(rf"\b(reduced|decreased|fallen|dropped|increased|risen|grown|up|down)\s+(?:by\s+)?(?:almost\s+|"
-               rf"nearly\s+|around\s+|about\s+)?{_N}{PERCENT}", re.I),
-    re.compile(rf"\b(increase|reduction|decrease|rise|fall)\s+of\s+{_N}{PERCENT}", re.I),
-    re.compile(rf"\(\s*([+\-−])\s*{NUMBER}{PERCENT}\s*\)", re.I),
-    # "−12% on the year before", "+3.6% against the baseline": a signed change said against something
-    re.compile(rf"(?<![\w(])([+\-−])\s*{NUMBER}{PERCENT}(?=\s+(?:on|against|compared|vs|versus|from)\b)", re.I),
+#: A change as sentences write it, and where its words are: the number then the word ("a 6%
+#: reduction"), the word then the number ("reduced by 1%"), a sign ("(+52%)", "−12% on the year
+#: before"), or a bound ("a reduction of less than 0.1%").
+_CHANGES: list[tuple[re.Pattern[str], Literal["number word", "word number", "sign", "bound"]]] = [
+    (re.compile(rf"\b(?:an?\s+)?{_N}{PERCENT}\s+(reduction|decrease|fall|drop|increase|rise)\b", re.I), "number word"),
+    (re.compile(rf"\b(reduced|decreased|fallen|dropped|increased|risen|grown|up|down)\s+(?:by\s+)?(?:almost\s+|"
+                rf"nearly\s+|around\s+|about\s+)?{_N}{PERCENT}", re.I), "word number"),
+    (re.compile(rf"\b(increase|reduction|decrease|rise|fall)\s+of\s+{_N}{PERCENT}", re.I), "word number"),
+    (re.compile(rf"\b(increase|reduction|decrease|rise|fall)\s+of\s+less\s+than\s+{_N}{PERCENT}", re.I), "bound"),
+    (re.compile(rf"\(\s*([+\-−])\s*{NUMBER}{PERCENT}\s*\)", re.I), "sign"),
+    (re.compile(rf"(?<![\w(])([+\-−])\s*{NUMBER}{PERCENT}(?=\s+(?:on|against|compared|vs|versus|from)\b)", re.I),
+     "sign"),
 ]
 #: Words that make a sentence's change a comparison with something else than the three known.
 _AGAINST = [
@@ -418,14 +422,16 @@ def _year_like(m: re.Match[str]) -> bool:
 def _changes(sentence: str) -> list[tuple[int, Stated, bool, int]]:
     """(where, the percentage, whether a fall, where it ends) of each change the sentence states."""
     out: dict[int, tuple[int, Stated, bool, int]] = {}
-    for i, pattern in enumerate(_CHANGES):
+    for pattern, layout in _CHANGES:
         for m in pattern.finditer(sentence):
-            if i == 0:
+            if layout == "number word":
                 stated, word = Stated.of(m.group(1), m.group(2)), m.group(3)
-            elif i >= 3:
+            elif layout == "sign":
                 stated, word = Stated.of(m.group(2), m.group(3)), "down" if m.group(1) in "-−" else "up"
             else:
                 stated, word = Stated.of(m.group(2), m.group(3)), m.group(1)
+                if layout == "bound":
+                    stated = Stated(stated.value, stated.places, f"less than {stated.text}", under=True)
             if not any(abs(m.start() - k) < 12 for k in out):
                 out[m.start()] = (m.start(), stated, word.lower() in _FALL, m.end())
     return sorted(out.values(), key=lambda c: c[0])

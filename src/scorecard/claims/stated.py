@@ -30,6 +30,7 @@ class Stated:
     value: Decimal
     places: int
     text: str
+    under: bool = False  # a bound: "less than 0.1%" holds for anything below it
 
     @classmethod
     def of(cls, whole: str, fraction: str | None, text: str | None = None) -> Stated:
@@ -46,7 +47,9 @@ class Stated:
         return half(self.places)
 
     def holds_for(self, exact: Decimal) -> bool:
-        """Whether ``exact`` rounds to this number as written."""
+        """Whether ``exact`` rounds to this number as written (or, for a bound, is below it)."""
+        if self.under:
+            return abs(exact) < self.value
         return within_rounding(exact, self.value, self.places)
 
 
