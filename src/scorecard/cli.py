@@ -11,8 +11,6 @@ Everything printed may hold untrusted text (file and member names, cell values),
 consoles never interpret markup and every message passes through ``errors.printable``.
 """
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -67,7 +65,7 @@ app.add_typer(catalogue_app, name="catalogue")
 
 
 @cache
-def _console(stderr: bool) -> Console:
+def _console(stderr: bool) -> "Console":
     """The console for stdout or stderr, made on first use.
 
     Markup and highlighting off: a path holding "[/]" or "[bold]" must print as it is."""
@@ -76,11 +74,11 @@ def _console(stderr: bool) -> Console:
     return Console(stderr=stderr, soft_wrap=True, markup=False)
 
 
-def _err() -> Console:
+def _err() -> "Console":
     return _console(True)
 
 
-def _out() -> Console:
+def _out() -> "Console":
     return _console(False)
 
 
@@ -91,7 +89,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _open_store(path: Path | None, *, read_only: bool = False) -> Store:
+def _open_store(path: Path | None, *, read_only: bool = False) -> "Store":
     from scorecard.store import Store
 
     return Store.open(path, read_only=read_only)
@@ -103,13 +101,13 @@ def default_store_path() -> Path:
     return default()
 
 
-def parse_period(label: str) -> Period:
+def parse_period(label: str) -> "Period":
     from scorecard.periods import parse
 
     return parse(label)
 
 
-def parse_month(label: str) -> Month:
+def parse_month(label: str) -> "Month":
     from scorecard.periods import parse_month as parse
 
     return parse(label)
@@ -123,7 +121,7 @@ CatalogueOpt = Annotated[Path | None, typer.Option("--catalogue", envvar="SCOREC
 T = TypeVar("T")
 
 
-def load_catalogue(path: Path | None) -> Catalogue:
+def load_catalogue(path: Path | None) -> "Catalogue":
     """The measure catalogue, imported on first use: ``ingest`` never needs it (0.12 s of start-up)."""
     from scorecard.catalogue.schema import load_catalogue as load
 
@@ -211,7 +209,7 @@ def _say(message: object) -> None:
     _out().print(Text(printable(message)))
 
 
-def _add_row(table: Table, *cells: object) -> None:
+def _add_row(table: "Table", *cells: object) -> None:
     """A table row that prints exactly what it holds (no markup, controls escaped)."""
     from rich.text import Text
 
@@ -249,7 +247,7 @@ def _write_json(rows: object) -> None:
     sys.stdout.write(json.dumps(rows, default=str, indent=2) + "\n")
 
 
-def _wide() -> Console:
+def _wide() -> "Console":
     """A console at least 160 columns wide for tables, so columns are not squeezed into one letter each."""
     from rich.console import Console
 
@@ -420,7 +418,7 @@ def _force_id(name: str, store: Path | None, *, option: str, one_force: bool = F
                                   by=results_area))
 
 
-def _known_sub_areas(store: Path | None) -> list[SubArea]:
+def _known_sub_areas(store: Path | None) -> "list[SubArea]":
     """Every local authority and CSP in the store's lookup, or none when there is no usable store
     (the message about an unknown area then names forces only)."""
     from scorecard.sub_areas import sub_areas
@@ -440,19 +438,19 @@ _FORCE_LEVEL_WHY = {
 }
 
 
-def _breakable_by(m: Measure, by: By) -> bool:
+def _breakable_by(m: "Measure", by: By) -> bool:
     """Whether a measure's dataset can be broken down by ``by`` (``results.breakable_by``)."""
     from scorecard.results import breakable_by
 
     return breakable_by(m, by.value)
 
 
-def _why_not(ms: Iterable[Measure]) -> str:
+def _why_not(ms: "Iterable[Measure]") -> str:
     reasons = dict.fromkeys(_FORCE_LEVEL_WHY.get(m.dataset, f"{m.dataset} figures are force-level") for m in ms)
     return "; ".join(reasons)
 
 
-def _measures_by(asked: list[Measure] | None, every: Sequence[Measure], by: By) -> list[Measure]:
+def _measures_by(asked: "list[Measure] | None", every: "Sequence[Measure]", by: By) -> "list[Measure]":
     """The measures to compute: with ``--by`` a sub-area, only those that can be broken down by it.
 
     Named with ``--measure``, one that cannot is a usage error; by default they are left out
@@ -480,7 +478,7 @@ def _measures_by(asked: list[Measure] | None, every: Sequence[Measure], by: By) 
     return can
 
 
-def _note_missing_sub_areas(measures: Sequence[Measure], rs: Sequence[Any], by: By, force_ids: Sequence[str],
+def _note_missing_sub_areas(measures: "Sequence[Measure]", rs: Sequence[Any], by: By, force_ids: Sequence[str],
                             label: str) -> None:
     """One line for the measures that gave no sub-area figure at all, so an empty answer says why."""
     from scorecard.sub_areas import KIND_NAMES
@@ -509,7 +507,7 @@ def _forces_named(force_ids: Sequence[str]) -> str:
     return ", ".join(force_of(f).name for f in force_ids)
 
 
-def _with_held_series(cat: Catalogue, store: Path | None) -> Catalogue:
+def _with_held_series(cat: "Catalogue", store: Path | None) -> "Catalogue":
     """The catalogue with a measure for every series the store holds (``ons.<series>``,
     ``local.<series>``): any of them can be asked for without a catalogue entry."""
     from scorecard.catalogue.schema import HeldSeries
