@@ -289,3 +289,24 @@ def test_any_series_the_store_holds_can_be_asked_for_without_a_catalogue_entry(r
     assert (nrm["measure"], nrm["value"]) == ("National Referral Mechanism referrals mentioning county lines", 124)
     listed = runner.invoke(app, ["catalogue", "list", "--held", "--store", str(real_store_path), "--format", "csv"])
     assert "ons.residential_burglary," in listed.stdout and "local.nrm_referrals_county_lines," in listed.stdout
+
+
+def test_importing_the_command_does_not_load_duckdb() -> None:
+    """`scorecard --help` and `scorecard version` must start quickly (issue 12): DuckDB, pyarrow and
+    the store are imported by the commands that use them, not by the command line itself."""
+    import subprocess
+    import sys
+
+    code = "import scorecard.cli, sys; print('duckdb' in sys.modules, 'pyarrow' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_version_answered_directly_prints_what_the_command_prints() -> None:
+    """`scorecard version` alone skips typer's parsing (`cli._Scorecard`): the same line, exit code 0."""
+    import subprocess
+    import sys
+
+    code = "import sys; from scorecard.cli import app; sys.argv = ['scorecard', 'version']; sys.exit(app())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, runner.invoke(app, ["version"]).stdout, "")

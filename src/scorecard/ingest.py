@@ -86,7 +86,7 @@ def system_arrow_memory() -> Iterator[None]:
 
     pyarrow's default allocator (mimalloc) keeps much of what the column-at-a-time checks free,
     and what DuckDB's scan of the table allocates: loading the 321,893-row Home Office parquet
-    peaked about 110 MB higher with it.  An allocator chosen with ``ARROW_DEFAULT_MEMORY_POOL``
+    peaked over 100 MB higher with it.  An allocator chosen with ``ARROW_DEFAULT_MEMORY_POOL``
     is left as it is.  Buffers remember their allocator, so they may outlive the block.
     """
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):

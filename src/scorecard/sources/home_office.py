@@ -477,7 +477,7 @@ def _read_parquet(path: Path, size: int) -> _Raw:
     text_columns = [names[header[k]] for k in _TEXT_KEYS]
     try:
         # One file, so not through pyarrow.dataset (``read_table``): its libraries and buffers
-        # were a tenth of the memory a load of the parquet copy took.
+        # added about 10 MB to the peak memory of loading the parquet copy.
         with pq.ParquetFile(path, read_dictionary=text_columns) as file:
             table = file.read(columns=[names[header[k]] for k in _COLUMNS], use_threads=False)
         columns = {key: table.column(names[header[key]]).combine_chunks() for key in _COLUMNS}
