@@ -515,9 +515,19 @@ class ResultsEngine:
 
     # data.police.uk ----------------------------------------------------------------------
 
+    def _counted(self, table: str) -> tuple[str, str]:
+        """Where a data.police.uk figure is counted from, and how: the counts the load keeps
+        (sources/police_uk_counts.py), or the rows of an older store opened read-only."""
+        if self.store.counts_kept:
+            return f"{table}_counts", "sum(s.n)"
+        return table, "count(*)"
+
     def _area_columns(self, by: SubArea) -> tuple[str, str, str]:
         if by == "force":
             return "s.force_id", "any_value(f.name)", ""
+        if self.store.counts_kept:  # the counts hold each row's sub-area, resolved by the load
+            code, name = ("s.lad_code", "s.lad_name") if by == "local_authority" else ("s.csp_code", "s.csp_name")
+            return code, f"any_value({name})", ""
         code, name = ("l.lad_code", "l.lad_name") if by == "local_authority" else ("l.csp_code", "l.csp_name")
         # Anonymised points can snap across a boundary: such rows stay with the publishing
         # force but are shown apart, not credited to a neighbour's authority.
@@ -530,11 +540,12 @@ class ResultsEngine:
     def _police_uk(self, measure: Measure, force_ids: list[str], by: SubArea
                    ) -> tuple[dict[tuple[str, str, str], _Acc], dict[Any, Any]]:
         table, kind = _POLICE_UK_TABLES[measure.dataset]
+        table, counted = self._counted(table)
         where, params = _filter_sql(measure, "s")
         code, name, join = self._area_columns(by)
         self._register_force_names(force_ids)
         rows = self.con.execute(
-            f"""SELECT p.role, s.force_id, {code}, {name}, count(*), list(DISTINCT s.load_id)
+            f"""SELECT p.role, s.force_id, {code}, {name}, {counted}, list(DISTINCT s.load_id)
                 FROM {table} s JOIN _periods p ON s.month BETWEEN p.first AND p.last
                 JOIN _forces f ON f.force_id = s.force_id {join}
                 WHERE {where}
@@ -563,12 +574,13 @@ class ResultsEngine:
     def _police_uk_series(self, measure: Measure, force_ids: list[str], by: SubArea, first: Month, last: Month
                           ) -> dict[tuple[str, str], list[SeriesPoint]]:
         table, kind = _POLICE_UK_TABLES[measure.dataset]
+        table, counted = self._counted(table)
         where, params = _filter_sql(measure, "s")
         code, _, join = self._area_columns(by)
         rows = self.con.execute(
             f"""WITH held AS (SELECT force_id, month FROM load_members
                               WHERE kind = ? AND superseded_by IS NULL AND month BETWEEN ? AND ?),
-                counts AS (SELECT s.force_id, {code} AS code, s.month, count(*) AS n
+                counts AS (SELECT s.force_id, {code} AS code, s.month, {counted} AS n
                            FROM {table} s JOIN _forces f ON f.force_id = s.force_id {join}
                            WHERE {where} AND s.month BETWEEN ? AND ? GROUP BY ALL)
                 SELECT a.force_id, a.code, h.month, coalesce(c.n, 0) FROM held h

@@ -124,6 +124,24 @@ CREATE TABLE IF NOT EXISTS police_uk_stop_search (
     outcome_linked_to_object VARCHAR, removal_of_more_than_outer_clothing VARCHAR
 );
 
+-- The rows above counted by what street-level measures ask of them (sources/police_uk_counts.py),
+-- kept by the load in the transaction that changes the rows: results read these, not the rows.
+CREATE TABLE IF NOT EXISTS police_uk_street_counts (
+    load_id BIGINT NOT NULL, force_id VARCHAR NOT NULL, month DATE NOT NULL,
+    lad_code VARCHAR, lad_name VARCHAR, csp_code VARCHAR, csp_name VARCHAR,
+    crime_type VARCHAR, last_outcome_category VARCHAR, n BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS police_uk_outcomes_counts (
+    load_id BIGINT NOT NULL, force_id VARCHAR NOT NULL, month DATE NOT NULL,
+    lad_code VARCHAR, lad_name VARCHAR, csp_code VARCHAR, csp_name VARCHAR,
+    outcome_type VARCHAR, n BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS police_uk_stop_search_counts (
+    load_id BIGINT NOT NULL, force_id VARCHAR NOT NULL, month DATE NOT NULL,
+    type VARCHAR, object_of_search VARCHAR, outcome VARCHAR, legislation VARCHAR, gender VARCHAR,
+    age_range VARCHAR, self_defined_ethnicity VARCHAR, officer_defined_ethnicity VARCHAR, n BIGINT NOT NULL
+);
+
 -- LSOA (2001/2011/2021 codes) -> local authority -> community safety partnership -> force.
 CREATE TABLE IF NOT EXISTS lsoa_lookup (
     lsoa_code VARCHAR PRIMARY KEY,
@@ -254,10 +272,26 @@ class Store:
                 raise StoreError(f"store {printable(self.path)} was written by a newer version "
                                  f"(schema {printable(row[0])})")
             self._load_reference_data()
+            self._count_rows_once()
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+
+    def _count_rows_once(self) -> None:
+        """A store written before the load kept counts of its data.police.uk rows gets them now."""
+        if fetch_one(self.con, "SELECT 1 FROM meta WHERE key = 'police_uk_counts'") is not None:
+            return
+        from scorecard.sources.police_uk_counts import rebuild
+
+        rebuild(self)
+        self.con.execute("INSERT INTO meta VALUES ('police_uk_counts', '1')")
+
+    @property
+    def counts_kept(self) -> bool:
+        """Whether the store keeps counts of its data.police.uk rows (every store opened for
+        writing by this version does; an older one opened read-only may not)."""
+        return fetch_one(self.con, "SELECT 1 FROM meta WHERE key = 'police_uk_counts'") is not None
 
     def _load_reference_data(self) -> None:
         """Bundled lookups (LSOA -> authority -> CSP -> force, populations), loaded once."""

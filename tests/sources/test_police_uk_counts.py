@@ -1,0 +1,87 @@
+"""The counts of data.police.uk rows the load keeps (``sources.police_uk_counts``) equal a count
+over the rows themselves: after a load of the real October 2018 archive, after a revision, after
+a load that fails part-way, and when a store written before the counts existed is opened."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import OCTOBER, private_copy
+from scorecard.errors import ScorecardError
+from scorecard.ingest import ingest_path
+from scorecard.sources import police_uk_counts
+from scorecard.sources.police_uk_counts import COUNTED
+from scorecard.store import Store
+
+WEST_MERCIA = "2018-10/2018-10-west-mercia-street.csv"
+
+
+@pytest.fixture
+def october(october_template: Path, tmp_path: Path) -> Iterator[Store]:
+    yield from private_copy(october_template, tmp_path)
+
+
+def differences(store: Store) -> dict[str, int]:
+    """Rows of each counts table that a fresh count of the rows does not give, either way."""
+    out = {}
+    for kind, (table, _, _) in COUNTED.items():
+        fresh = police_uk_counts._select(kind, "true")
+        (n,) = store.con.execute(
+            f"""SELECT count(*) FROM ((SELECT * FROM {table}_counts EXCEPT ALL ({fresh}))
+                UNION ALL (({fresh}) EXCEPT ALL SELECT * FROM {table}_counts))""").fetchone() or (0,)
+        out[kind] = int(n)
+    return out
+
+
+def test_the_counts_equal_the_rows_after_a_load(october: Store) -> None:
+    assert differences(october) == {"street": 0, "outcomes": 0, "stop-and-search": 0}
+    (rows,) = october.con.execute("SELECT count(*) FROM police_uk_street").fetchone() or (0,)
+    (counted, groups) = october.con.execute("SELECT sum(n), count(*) FROM police_uk_street_counts").fetchone() or (0, 0)
+    assert counted == rows == 358_382 and groups < rows / 10
+
+
+def test_the_counts_follow_a_revision(october: Store, tmp_path: Path) -> None:
+    with zipfile.ZipFile(OCTOBER) as zf:
+        lines = zf.read(WEST_MERCIA).rstrip(b"\n").split(b"\n")
+    revised = tmp_path / "republished" / "2018-10-west-mercia-street.csv"
+    revised.parent.mkdir()
+    revised.write_bytes(b"\n".join(lines[:-500]) + b"\n")
+    assert ingest_path(october, revised)["status"] == "loaded"
+    assert differences(october) == {"street": 0, "outcomes": 0, "stop-and-search": 0}
+    (counted,) = october.con.execute("SELECT sum(n) FROM police_uk_street_counts").fetchone() or (0,)
+    assert counted == 358_382 - 500
+
+
+def test_a_load_that_fails_part_way_leaves_rows_and_counts_as_they_were(
+        october: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with zipfile.ZipFile(OCTOBER) as zf:
+        data = zf.read(WEST_MERCIA)
+    other = tmp_path / "again" / "2018-10-west-mercia-street.csv"
+    other.parent.mkdir()
+    other.write_bytes(data.rstrip(b"\n").rsplit(b"\n", 1)[0] + b"\n")
+
+    def fail(*_: object) -> None:
+        raise ScorecardError("stopped after the rows were inserted")
+
+    monkeypatch.setattr(police_uk_counts, "remove", fail)
+    with pytest.raises(ScorecardError):
+        ingest_path(october, other)
+    assert differences(october) == {"street": 0, "outcomes": 0, "stop-and-search": 0}
+    (counted,) = october.con.execute("SELECT sum(n) FROM police_uk_street_counts").fetchone() or (0,)
+    assert counted == 358_382
+
+
+def test_a_store_written_before_the_counts_gets_them_when_opened_for_writing(october: Store) -> None:
+    path = october.path
+    for table, _, _ in COUNTED.values():
+        october.con.execute(f"DELETE FROM {table}_counts")
+    october.con.execute("DELETE FROM meta WHERE key = 'police_uk_counts'")
+    october.close()
+    with Store.open(path, read_only=True) as old:
+        assert not old.counts_kept  # results count the rows of such a store
+    with Store.open(path) as upgraded:
+        assert upgraded.counts_kept and differences(upgraded) == {"street": 0, "outcomes": 0, "stop-and-search": 0}
