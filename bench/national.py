@@ -112,9 +112,12 @@ def scorecard(store: Path, archives: list[Path]) -> dict[str, float]:
 
 def read_csv(db: Path, files: list[str]) -> dict[str, float]:
     code = ("import duckdb, sys, json; con = duckdb.connect(sys.argv[1]); "
-            f"con.execute({READ_CSV!r}, [json.loads(sys.argv[2]), json.loads(sys.argv[3])]); con.close()")
+            "files = json.loads(open(sys.argv[2]).read()); "
+            f"con.execute({READ_CSV!r}, [files, json.loads(sys.argv[3])]); con.close()")
     columns = {c: ("DOUBLE" if c in ("Longitude", "Latitude") else "VARCHAR") for c in STREET_COLUMNS}
-    return measured([sys.executable, "-c", code, str(db), json.dumps(files), json.dumps(columns)])
+    listing = db.with_suffix(".files.json")  # 2,400 paths are too many for a command line
+    listing.write_text(json.dumps(files), encoding="utf-8")
+    return measured([sys.executable, "-c", code, str(db), str(listing), json.dumps(columns)])
 
 
 def main() -> None:
