@@ -517,7 +517,7 @@ class ResultsEngine:
 
     def _counted(self, table: str) -> tuple[str, str]:
         """Where a data.police.uk figure is counted from, and how: the counts the load keeps
-        (sources/police_uk_counts.py), or the rows of an older store opened read-only."""
+        (street_counts.py), or the rows of an older store opened read-only."""
         if self.store.counts_kept:
             return f"{table}_counts", "sum(s.n)"
         return table, "count(*)"

@@ -124,7 +124,7 @@ CREATE TABLE IF NOT EXISTS police_uk_stop_search (
     outcome_linked_to_object VARCHAR, removal_of_more_than_outer_clothing VARCHAR
 );
 
--- The rows above counted by what street-level measures ask of them (sources/police_uk_counts.py),
+-- The rows above counted by what street-level measures ask of them (street_counts.py),
 -- kept by the load in the transaction that changes the rows: results read these, not the rows.
 CREATE TABLE IF NOT EXISTS police_uk_street_counts (
     load_id BIGINT NOT NULL, force_id VARCHAR NOT NULL, month DATE NOT NULL,
@@ -282,7 +282,7 @@ class Store:
         """A store written before the load kept counts of its data.police.uk rows gets them now."""
         if fetch_one(self.con, "SELECT 1 FROM meta WHERE key = 'police_uk_counts'") is not None:
             return
-        from scorecard.sources.police_uk_counts import rebuild
+        from scorecard.street_counts import rebuild
 
         rebuild(self)
         self.con.execute("INSERT INTO meta VALUES ('police_uk_counts', '1')")

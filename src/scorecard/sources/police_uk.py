@@ -81,11 +81,10 @@ from typing import IO, Any
 import duckdb
 import pyarrow as pa
 
-from scorecard import files
+from scorecard import files, street_counts
 from scorecard.areas import find_force, forces
 from scorecard.characters import FORBIDDEN
 from scorecard.errors import InputError, UnknownForce
-from scorecard.sources import police_uk_counts
 from scorecard.store import Store
 
 _inflate_lib: types.ModuleType
@@ -1018,7 +1017,7 @@ def _insert_rows(store: Store, members: list[Member], progress: Callable[[int], 
         con.execute("DROP TABLE _members")
         if kind == "stop-and-search":
             check_stop_search_areas(store, ms)
-        police_uk_counts.add(store, kind, sorted({m.load_id for m in ms}))
+        street_counts.add(store, kind, sorted({m.load_id for m in ms}))
 
 
 # --- stop and search: is the file's force the one whose area its rows are in? ---------------
@@ -1137,7 +1136,7 @@ def replace_superseded(store: Store, load_ids: list[int]) -> None:
         con.execute(f"""DELETE FROM {_TABLES[kind]} t USING _superseded s
                         WHERE s.kind = ? AND t.load_id = s.old_load AND t.force_id = s.force_id
                           AND t.month = s.month""", [kind])
-        police_uk_counts.remove(store, kind, "_superseded")
+        street_counts.remove(store, kind, "_superseded")
     con.execute("""UPDATE load_members SET superseded_by = s.new_load FROM _superseded s
                    WHERE load_members.load_id = s.old_load AND load_members.kind = s.kind
                      AND load_members.force_id = s.force_id AND load_members.month = s.month""")

@@ -1,9 +1,16 @@
-"""The counts of data.police.uk rows the load keeps (``sources.police_uk_counts``) equal a count
+"""The counts of data.police.uk rows the load keeps (``street_counts``) equal a count
 over the rows themselves: after a load of the real October 2018 archive, after a revision, after
-a load that fails part-way, and when a store written before the counts existed is opened."""
+a load that fails part-way or is killed part-way, and when a store written before the counts
+existed is opened."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from conftest import OCTOBER, private_copy
+from scorecard import street_counts
 from scorecard.errors import ScorecardError
 from scorecard.ingest import ingest_path
-from scorecard.sources import police_uk_counts
-from scorecard.sources.police_uk_counts import COUNTED
 from scorecard.store import Store
+from scorecard.street_counts import COUNTED
 
 WEST_MERCIA = "2018-10/2018-10-west-mercia-street.csv"
 
@@ -29,7 +36,7 @@ def differences(store: Store) -> dict[str, int]:
     """Rows of each counts table that a fresh count of the rows does not give, either way."""
     out = {}
     for kind, (table, _, _) in COUNTED.items():
-        fresh = police_uk_counts._select(kind, "true")
+        fresh = street_counts._select(kind, "true")
         (n,) = store.con.execute(
             f"""SELECT count(*) FROM ((SELECT * FROM {table}_counts EXCEPT ALL ({fresh}))
                 UNION ALL (({fresh}) EXCEPT ALL SELECT * FROM {table}_counts))""").fetchone() or (0,)
@@ -67,7 +74,7 @@ def test_a_load_that_fails_part_way_leaves_rows_and_counts_as_they_were(
     def fail(*_: object) -> None:
         raise ScorecardError("stopped after the rows were inserted")
 
-    monkeypatch.setattr(police_uk_counts, "remove", fail)
+    monkeypatch.setattr(street_counts, "remove", fail)
     with pytest.raises(ScorecardError):
         ingest_path(october, other)
     assert differences(october) == {"street": 0, "outcomes": 0, "stop-and-search": 0}
@@ -85,3 +92,26 @@ def test_a_store_written_before_the_counts_gets_them_when_opened_for_writing(oct
         assert not old.counts_kept  # results count the rows of such a store
     with Store.open(path) as upgraded:
         assert upgraded.counts_kept and differences(upgraded) == {"street": 0, "outcomes": 0, "stop-and-search": 0}
+
+
+@pytest.mark.parametrize("after_seconds", [0.5, 1.0, 2.0])
+def test_a_load_killed_part_way_leaves_counts_equal_to_the_rows(october_template: Path, tmp_path: Path,
+                                                                after_seconds: float) -> None:
+    """``scorecard ingest`` of two more months, killed with SIGKILL part-way: whatever the kill
+    interrupted, the store holds the counts of exactly the rows it holds."""
+    store = tmp_path / "store.duckdb"
+    shutil.copyfile(october_template, store)
+    archives = [str(OCTOBER.with_name(n)) for n in ("2018-11.zip", "2018-12.zip")]
+    exe = str(Path(sys.executable).parent / "scorecard")
+    proc = subprocess.Popen([exe, "ingest", "--store", str(store), *archives], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, "SCORECARD_SCRATCH": str(tmp_path)})
+    time.sleep(after_seconds)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Store.open(store) as after:
+        assert differences(after) == {"street": 0, "outcomes": 0, "stop-and-search": 0}
+        (rows,) = after.con.execute("SELECT count(*) FROM police_uk_street").fetchone() or (0,)
+        (counted,) = after.con.execute("SELECT sum(n) FROM police_uk_street_counts").fetchone() or (0,)
+        assert counted == rows >= 358_382
