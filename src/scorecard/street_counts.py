@@ -5,8 +5,8 @@ filters on (crime type, outcome, object of search...).  Counting millions of row
 measure made `results --area all` grow with every month held (issue 12), so the load keeps
 those counts in ``<table>_counts`` in the same transaction that inserts or replaces the rows:
 the counts are never out of step with the rows as seen from outside, through revisions and a
-load that fails or is killed part-way (which leaves neither; tests/test_street_counts.py).  ``rebuild`` makes them from the rows of a store
-written before they existed.
+load that fails or is killed part-way (which leaves neither; tests/test_street_counts.py).
+``rebuild`` makes them from the rows of a store written before they existed.
 
 A row's sub-area is resolved here once, as results used to resolve it on every query: its LSOA's
 local authority and CSP when the LSOA lies in the publishing force's area, "outside" when it
