@@ -53,6 +53,9 @@ DATASETS: dict[str, Dataset] = {
 }
 
 Role = Literal["national", "proxy", "context", "local", "series"]
+#: Which of several measures sharing a name ("burglary": Home Office recorded crime, the ONS
+#: tables, data.police.uk's street count) text most likely means: the first role here.
+ROLE_PREFERENCE: tuple[Role, ...] = ("national", "proxy", "local", "context")
 
 
 class _Strict(BaseModel):

@@ -101,12 +101,8 @@ def _rate(mc: MeasureClaim, result: Result, tolerance: Tolerance, out: Out, figu
         return out("agrees", f"{counted}, which is the {mc.stated.text} written", store)
     if gap <= allowed:
         return out("differs within tolerance", f"{counted}, not the {mc.stated.text} written, but within "
-                                               f"{_n(tolerance.relative_pct)}% of it", store)
+                                               f"{tolerance.describe_short('rate')}", store)
     return out("contradicts", f"{counted}, not the {mc.stated.text} written", store)
-
-
-def _n(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 def _claimed(mc: MeasureClaim) -> str:

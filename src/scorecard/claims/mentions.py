@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from scorecard.catalogue.schema import Catalogue, Measure
+from scorecard.catalogue.schema import ROLE_PREFERENCE, Catalogue, Measure
 from scorecard.claims.context import AreaMention, PeriodMention, areas_in, periods_in
 from scorecard.claims.reading import Paragraph
 from scorecard.claims.stated import NUMBER, PERCENT, WORD_NUMBER, Stated
@@ -35,7 +35,7 @@ From = Literal["the sentence", "the paragraph", "the document", "the table"]
 
 #: Role order when names are shared ("burglary" is Home Office recorded crime before the ONS
 #: survey or data.police.uk's street-level count): the figure a statement most likely quotes.
-_ROLE_ORDER = ("national", "proxy", "local", "context")
+_ROLE_ORDER = ROLE_PREFERENCE
 _GENERIC = r"(?:offences|crimes|incidents|episodes|admissions|reports|calls)"
 _N = rf"(?<![\d.,£/\-]){NUMBER}"
 _FALL = ("reduction", "decrease", "fall", "drop", "reduced", "decreased", "fallen", "dropped", "down", "lower",

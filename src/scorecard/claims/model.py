@@ -58,6 +58,8 @@ class Tolerance:
     def describe_short(self, kind: str) -> str:
         if kind == "count":
             return f"the tolerance for revisions ({_n(self.relative_pct)}% or {_n(self.absolute)})"
+        if kind == "rate":
+            return f"the tolerance for revisions ({_n(self.relative_pct)}%)"
         return f"the tolerance for revisions ({_points(self.points)})"
 
 

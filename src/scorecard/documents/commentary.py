@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from scorecard import config_files
 from scorecard.areas import find_force, forces
-from scorecard.catalogue.schema import Catalogue
+from scorecard.catalogue.schema import ROLE_PREFERENCE, Catalogue
 from scorecard.documents import format as fmt
 from scorecard.documents.model import Commentary, Voice
 from scorecard.errors import ConfigError, InputError
@@ -440,7 +440,7 @@ def check_numbers(text: str, results: dict[str, Result], *, file: str) -> list[s
 
 
 #: The order in which a name shared by several measures picks one: the report's headline first.
-_ROLE_ORDER = ("national", "proxy", "local", "context")
+_ROLE_ORDER = ROLE_PREFERENCE
 
 _YEAR = r"(?:19\d\d|20\d\d|2100)"
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?"
