@@ -25,7 +25,7 @@ from scorecard.errors import StoreError, printable
 if TYPE_CHECKING:  # imported when a store is opened: `scorecard --help` does not load DuckDB (50 ms)
     import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: crime IDs held as 32-byte hashes (crime_hash, crime_id_text)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -87,9 +87,11 @@ CREATE TABLE IF NOT EXISTS police_uk_street (
     load_id BIGINT NOT NULL,
     force_id VARCHAR NOT NULL,       -- from the file name: the force that published it
     month DATE NOT NULL,
-    -- A 64-hex-digit hash: DuckDB's dictionary/FSST compression barely shrinks it and was a
-    -- fifth of the load's CPU time (docs/benchmarks.md), so it is stored as it is.
-    crime_id VARCHAR USING COMPRESSION uncompressed,
+    -- "Crime ID" is 64 hex digits: held as its 32 bytes, with nothing for DuckDB to compress
+    -- (its FSST costs a fifth of the load's CPU for the same size).  An ID that is not lower-
+    -- case hex is kept as written in crime_id_text; police_uk_street_rows gives crime_id back.
+    crime_hash BLOB USING COMPRESSION uncompressed,
+    crime_id_text VARCHAR,
     falls_within VARCHAR,
     longitude DOUBLE, latitude DOUBLE,
     location VARCHAR,
@@ -103,7 +105,7 @@ CREATE TABLE IF NOT EXISTS police_uk_outcomes (
     load_id BIGINT NOT NULL,
     force_id VARCHAR NOT NULL,
     month DATE NOT NULL,
-    crime_id VARCHAR USING COMPRESSION uncompressed,  -- as in police_uk_street
+    crime_hash BLOB USING COMPRESSION uncompressed, crime_id_text VARCHAR,  -- as in police_uk_street
     falls_within VARCHAR,
     longitude DOUBLE, latitude DOUBLE,
     location VARCHAR,
@@ -164,6 +166,32 @@ CREATE TABLE IF NOT EXISTS population (
     year INTEGER NOT NULL, population DOUBLE NOT NULL, source VARCHAR NOT NULL
 );
 """
+
+
+#: Read the data.police.uk rows through these to see each crime ID as published.
+VIEWS = """
+CREATE VIEW IF NOT EXISTS police_uk_street_rows AS
+SELECT load_id, force_id, month, coalesce(crime_id_text, lower(hex(crime_hash))) AS crime_id, falls_within,
+       longitude, latitude, location, lsoa_code, lsoa_name, crime_type, last_outcome_category, context
+FROM police_uk_street;
+CREATE VIEW IF NOT EXISTS police_uk_outcomes_rows AS
+SELECT load_id, force_id, month, coalesce(crime_id_text, lower(hex(crime_hash))) AS crime_id, falls_within,
+       longitude, latitude, location, lsoa_code, lsoa_name, outcome_type
+FROM police_uk_outcomes;
+"""
+
+
+def crime_hash_sql(crime_id: str) -> str:
+    """SQL for ``crime_hash``: the ID's bytes when it is hex (NULL when it is not)."""
+    return f"try(unhex({crime_id}))"
+
+
+def crime_id_text_sql(crime_id: str) -> str:
+    """SQL for ``crime_id_text``: the ID as written when its bytes would not give it back
+    (not hex, an odd number of digits, which unhex pads, or capitals), else NULL; so every
+    ID is kept exactly."""
+    return (f"CASE WHEN try(unhex({crime_id})) IS NULL OR strlen({crime_id}) % 2 = 1 "
+            f"OR {crime_id} <> lower({crime_id}) THEN {crime_id} END")
 
 
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
@@ -271,12 +299,31 @@ class Store:
             elif not str(row[0]).isdigit() or int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(f"store {printable(self.path)} was written by a newer version "
                                  f"(schema {printable(row[0])})")
+            elif int(row[0]) < 2:
+                self._hash_crime_ids()
+            self.con.execute(VIEWS)
             self._load_reference_data()
             self._count_rows_once()
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+
+    def _hash_crime_ids(self) -> None:
+        """Schema 1 held crime IDs as text; each table is rebuilt with them as hashes (its rows
+        otherwise as they were), so that fresh and upgraded stores have one column order."""
+        for table in ("police_uk_street", "police_uk_outcomes"):
+            columns = [r[0] for r in self.con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                [table]).fetchall()]
+            self.con.execute(f"ALTER TABLE {table} RENAME TO {table}_schema1")
+            self.con.execute(SCHEMA)  # creates the table again, in this version's layout
+            rest = ", ".join(c for c in columns if c not in ("load_id", "force_id", "month", "crime_id"))
+            self.con.execute(
+                f"""INSERT INTO {table} SELECT load_id, force_id, month, {crime_hash_sql('crime_id')},
+                           {crime_id_text_sql('crime_id')}, {rest} FROM {table}_schema1""")
+            self.con.execute(f"DROP TABLE {table}_schema1")
+        self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     def _count_rows_once(self) -> None:
         """A store written before the load kept counts of its data.police.uk rows gets them now."""

@@ -555,9 +555,26 @@ def test_a_bad_path_undoes_the_paths_given_with_it(sample: bytes, warwickshire: 
         assert fingerprint(store) == before
 
 
-def test_a_long_command_is_split_and_keeps_what_was_committed(
+def test_a_long_command_is_one_transaction_when_members_are_streamed(
     sample: bytes, warwickshire: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Nothing is extracted to disk, so no size splits a command: a bad file anywhere keeps nothing."""
+    monkeypatch.setattr(police_uk, "BATCH_BYTES", len(sample))  # would split, were members extracted first
+    good = write(tmp_path / "good" / WEST_MERCIA_NAME, sample)
+    bad = write(tmp_path / "bad" / "2018-10-warwickshire-street.csv",
+                with_line(warwickshire, 61, lambda row: row + b",extra"))
+    with Store.open(tmp_path / "s.duckdb") as store:
+        with pytest.raises(InputError):
+            ingest(store, [good, bad])
+
+        assert store.loads() == []
+        assert street_count(store) == 0
+
+
+def test_without_named_pipes_a_long_command_is_split_and_keeps_what_was_committed(
+    sample: bytes, warwickshire: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(police_uk, "STREAM", False)  # members extracted to scratch files first
     monkeypatch.setattr(police_uk, "BATCH_BYTES", len(sample))  # one path per transaction
     good = write(tmp_path / "good" / WEST_MERCIA_NAME, sample)
     bad = write(tmp_path / "bad" / "2018-10-warwickshire-street.csv",

@@ -1,9 +1,12 @@
 """data.police.uk street, outcomes and stop-and-search files: archives, folders or CSVs.
 
 These are the only row-level inputs (three million rows for nine months), so they take
-a different path from the aggregate sources: members are inflated once into a scratch
-folder (on a thread per core) and DuckDB reads every file of a command straight into the
-store in one statement per file kind, inside one transaction, with every column declared.
+a different path from the aggregate sources: DuckDB reads every file of a command straight
+into the store in one statement per file kind, inside one transaction, with every column
+declared, and each archive member reaches it through a named pipe, inflated and checked on
+a thread as it is read (``_Feed``), so no member is written to disk and a command is one
+transaction whatever its size.  Where the platform has no named pipes, members are inflated
+into a scratch folder first and a long command is split (``BATCH_BYTES``).
 Each path is still its own load, with its own provenance and revisions.  Declaring the
 dialect matters for correctness, not only speed: with automatic detection DuckDB 2.0
 silently dropped every 2024 file when reading them together with 2018 files.
@@ -68,9 +71,9 @@ import threading
 import types
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -84,8 +87,8 @@ import pyarrow as pa
 from scorecard import files, street_counts
 from scorecard.areas import find_force, forces
 from scorecard.characters import FORBIDDEN
-from scorecard.errors import InputError, UnknownForce
-from scorecard.store import Store
+from scorecard.errors import InputError, StoreError, UnknownForce
+from scorecard.store import Store, crime_hash_sql, crime_id_text_sql
 
 _inflate_lib: types.ModuleType
 try:  # ISA-L inflates about twice as fast as zlib; fall back quietly if it is missing.
@@ -128,8 +131,12 @@ MAX_ARCHIVE_RATIO = 100
 #: one covering three years about 5,000.
 MAX_MEMBERS = 50_000
 
+#: The dialect, declared.  The buffer is DuckDB's per file being read (32 MiB by default): a
+#: streamed member cannot be split between threads, so a load reads as many files at once as
+#: DuckDB has threads, and sixteen default buffers alone filled the 512 MB memory limit.  With
+#: the buffer set, the longest line allowed must be set too (DuckDB's default, 2 MiB).
 _CSV_OPTIONS = ("header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-                "strict_mode = true")
+                "strict_mode = true, max_line_size = 2097152, buffer_size = 8388608")
 
 
 @dataclass
@@ -474,7 +481,8 @@ def _discover_zip(path: Path) -> PoliceUkBatch:
 PIECE_BYTES = 1024 * 1024
 
 
-def member_pieces(archive: Path, info: zipfile.ZipInfo, data_offset: int, fh: IO[bytes]) -> Iterator[bytes]:
+def member_pieces(archive: Path, info: zipfile.ZipInfo, data_offset: int,
+                  fh: IO[bytes]) -> Generator[bytes, None, None]:
     """One member's bytes, piece by piece, read from where its data starts (no second parse of
     the directory per member), then a check of its size and CRC; raw deflate through ISA-L
     when available.  Never more bytes than the member declares: a forged size must not let
@@ -665,32 +673,69 @@ def _newlines_in(path: Path, limit: int) -> int:
     return count
 
 
-def _extract_member(m: Member, scratch: Path) -> None:
-    """Check one member and make it readable by DuckDB: archives into ``scratch``, files in place."""
+def _newlines_in_member(m: Member, limit: int) -> int:
+    """Newlines in the first ``limit`` bytes of a member, inflated again from its archive
+    (only ever counted to report a line; a member streamed to DuckDB is on no disk)."""
     if m.info is None:
-        check = TextCheck(m.label, m.kind, lambda n: _newlines_in(m.source, n))
-        for piece in _file_chunks(m.source, PIECE_BYTES):
+        return _newlines_in(m.source, limit)
+    count = 0
+    with _open_regular(m.source) as fh:
+        pieces = member_pieces(m.source, m.info, m.data_offset, fh)
+        try:
+            for piece in pieces:
+                count += piece.count(b"\n", 0, limit)
+                limit -= len(piece)
+                if limit <= 0:
+                    break
+        finally:
+            pieces.close()
+    return count
+
+
+def _check_file(m: Member) -> None:
+    """Check a CSV given as a file, which DuckDB reads where it is."""
+    check = TextCheck(m.label, m.kind, lambda n: _newlines_in(m.source, n))
+    for piece in _file_chunks(m.source, PIECE_BYTES):
+        check.feed(piece)
+    check.finish()
+
+
+def _copy_checked(m: Member, out: IO[bytes] | None) -> None:
+    """Inflate an archive member, checking every piece, into ``out`` (or only check it)."""
+    assert m.info is not None
+    check = TextCheck(m.label, m.kind, lambda n: _newlines_in_member(m, n))
+    with _open_regular(m.source) as fh:
+        for piece in member_pieces(m.source, m.info, m.data_offset, fh):  # size and CRC: checked at the end
             check.feed(piece)
-        check.finish()
+            if out is not None:
+                out.write(piece)
+    check.finish()
+
+
+def _check_member(m: Member) -> None:
+    """Check a member without keeping its bytes (after a load failed, to report the first problem)."""
+    if m.info is None:
+        _check_file(m)
+    else:
+        _copy_checked(m, None)
+
+
+def _extract_member(m: Member, scratch: Path) -> None:
+    """Check one member and make it readable by DuckDB as a file: archives into ``scratch``,
+    files in place.  The load streams members instead (``_Feed``); this is for a platform
+    without named pipes and for finding a bad row's line after a load failed."""
+    if m.info is None:
+        _check_file(m)
         m.extracted = m.source
         return
     # Named by position only: a member's own name may be longer than a file name may be.
     target = scratch / f"{m.index:06d}-{m.kind}.csv"
     try:
-        with _open_regular(m.source) as fh, target.open("wb") as out:
-
-            def lines_before(n: int) -> int:
-                out.flush()
-                return _newlines_in(target, n)
-
-            check = TextCheck(m.label, m.kind, lines_before)
-            for piece in member_pieces(m.source, m.info, m.data_offset, fh):  # size and CRC: checked at the end
-                check.feed(piece)
-                out.write(piece)
+        with target.open("wb") as out:
+            _copy_checked(m, out)
     except OSError as exc:
         raise InputError(m.label, f"cannot extract it to the scratch folder {scratch} ({exc.strerror or exc}); "
                                   "set SCORECARD_SCRATCH to a folder with room for it") from None
-    check.finish()
     m.extracted = target
 
 
@@ -700,7 +745,8 @@ def _workers() -> int:
 
 
 def extract(members: list[Member], scratch: Path, progress: Callable[[int], None] | None = None) -> None:
-    """Extract and check ``members`` on a few threads; the first bad one, in order, is reported.
+    """Extract and check ``members`` on a few threads before DuckDB reads them (where named
+    pipes are missing); the first bad one, in order, is reported.
 
     Progress counts half of each member's weight here and the other half as DuckDB loads it.
     """
@@ -715,6 +761,113 @@ def extract(members: list[Member], scratch: Path, progress: Callable[[int], None
             for fut in futures:
                 fut.cancel()
             raise
+
+
+#: Members reach DuckDB through named pipes where the platform has them (see ``_Feed``).
+STREAM = hasattr(os, "mkfifo")
+_PIPE_BYTES = 1024 * 1024  # a pipe's buffer, raised from 64 KiB where Linux allows (fewer switches)
+_UNSEEN = object()
+
+
+class _Feed:
+    """The members of one INSERT handed to DuckDB as it reads them.
+
+    Each archive member is inflated and checked on a thread straight into a named pipe that
+    the INSERT's ``read_csv`` reads, so no member is written to disk and inflating overlaps
+    parsing: writing scratch files and reading them back had made the kernel 38% of a
+    national load's CPU, and capped a transaction at the scratch space (issue 12).  A CSV
+    given as a file is checked on a thread while DuckDB reads it in place.
+
+    Whatever goes wrong, the store's transaction fails: a member whose bytes fail a check
+    interrupts the statement (before its pipe closes, so DuckDB cannot take a cut-short
+    member for a whole one); ``stop`` then unblocks every thread still waiting on a pipe,
+    and ``first_problem`` reports what the load did before streaming: the first member, in
+    order, whose bytes are wrong, checking again any member the failed statement stopped
+    reading, and only then DuckDB's own complaint about a row.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, members: list[Member], scratch: Path,
+                 progress: Callable[[int], None] | None) -> None:
+        self._con, self._members, self._progress = con, members, progress
+        self._outcome: dict[int, BaseException | None] = {}
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+        for m in members:
+            if m.info is None:
+                m.extracted = m.source
+            else:
+                m.extracted = scratch / f"{m.index:06d}-{m.kind}.pipe"
+                os.mkfifo(m.extracted, 0o600)
+        # A writer for every file DuckDB may have open at once (one a thread, in order), or
+        # a reader could wait on a pipe no thread writes yet while the writers wait on it.
+        threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+        self._pool = ThreadPoolExecutor(max(_workers(), threads + 1))
+        self._futures = [self._pool.submit(self._feed, i, m) for i, m in enumerate(members)]
+
+    def _feed(self, i: int, m: Member) -> None:
+        if self._cancelled.is_set():
+            return
+        try:
+            if m.info is None:
+                _check_file(m)
+            else:
+                assert m.extracted is not None
+                with m.extracted.open("wb") as out:  # waits until DuckDB opens it
+                    _widen(out)
+                    try:
+                        _copy_checked(m, out)
+                    except BrokenPipeError:
+                        raise
+                    except BaseException:
+                        self._con.interrupt()
+                        raise
+        except BrokenPipeError:
+            return  # DuckDB stopped reading: the statement failed, and first_problem looks again
+        except BaseException as exc:  # reported, in member order, by first_problem
+            self._outcome[i] = exc
+            return
+        self._outcome[i] = None
+        if self._progress:
+            with self._lock:
+                self._progress(m.weight // 2)
+
+    def stop(self) -> None:
+        """Wait for every thread, opening (and closing at once) any pipe one still waits on."""
+        self._cancelled.set()
+        pending = set(self._futures)
+        while pending:
+            for i, fut in enumerate(self._futures):
+                path = self._members[i].extracted
+                if fut in pending and self._members[i].info is not None and path is not None:
+                    with suppress(OSError):
+                        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+            pending = wait(pending, timeout=0.05).not_done
+        self._pool.shutdown()
+
+    def first_problem(self, *, statement_failed: bool) -> BaseException | None:
+        """The first member, in order, whose bytes are wrong; None when every member is right."""
+        if not statement_failed and all(self._outcome.get(i, _UNSEEN) is None for i in range(len(self._members))):
+            return None
+        for i, m in enumerate(self._members):
+            outcome = self._outcome.get(i, _UNSEEN)
+            if outcome is None:
+                continue
+            if isinstance(outcome, BaseException):
+                return outcome
+            try:
+                _check_member(m)
+            except InputError as exc:
+                return exc
+        if not statement_failed:  # pragma: no cover - DuckDB read every pipe to its end
+            return StoreError("the load stopped reading a file before its end; nothing was stored")
+        return None
+
+
+def _widen(out: IO[bytes]) -> None:
+    with suppress(ImportError, OSError, AttributeError):  # Linux only; elsewhere the default buffer
+        import fcntl
+
+        fcntl.fcntl(out.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
 
 # --- loading: one INSERT per kind, every row checked as it goes in ---------------------------
@@ -797,13 +950,14 @@ _DATE_CHECK = _Check(('try_cast(r."Date" AS TIMESTAMPTZ) IS NOT NULL',), 'try_ca
 
 #: For each kind: its table, and every stored column after load_id, in the table's order —
 #: a plain column of the row, or a check that yields the column.
+_CRIME_ID = [crime_hash_sql('r."Crime ID"'), crime_id_text_sql('r."Crime ID"')]
 _LAYOUT: dict[str, tuple[str, list[str | _Check]]] = {
     "street": ("police_uk_street", [
-        _FORCE_CHECK, _month_check("street"), 'r."Crime ID"', 'r."Falls within"',
+        _FORCE_CHECK, _month_check("street"), *_CRIME_ID, 'r."Falls within"',
         _double_check("Longitude", 180), _double_check("Latitude", 90), 'r."Location"', 'r."LSOA code"',
         'r."LSOA name"', _present("Crime type"), 'r."Last outcome category"', 'r."Context"']),
     "outcomes": ("police_uk_outcomes", [
-        _FORCE_CHECK, _month_check("outcomes"), 'r."Crime ID"', 'r."Falls within"',
+        _FORCE_CHECK, _month_check("outcomes"), *_CRIME_ID, 'r."Falls within"',
         _double_check("Longitude", 180), _double_check("Latitude", 90), 'r."Location"', 'r."LSOA code"',
         'r."LSOA name"', _present("Outcome type")]),
     "stop-and-search": ("police_uk_stop_search", [
@@ -879,20 +1033,23 @@ def _members_table(con: duckdb.DuckDBPyConnection, ms: list[Member]) -> None:
         con.unregister("_members_arrow")
 
 
-def _locate_bad_row(m: Member) -> InputError:
+def _locate_bad_row(m: Member, scratch: Path) -> InputError:
     """The first row of ``m`` that fails a check, with its line and what is wrong with it.
 
-    Runs on a connection of its own: the store's transaction has already failed.
+    Runs on a connection of its own: the store's transaction has already failed.  A member
+    that was streamed is extracted to ``scratch`` for it.
     """
+    if m.extracted is None or not m.extracted.is_file():
+        _extract_member(m, scratch)
     assert m.extracted is not None
     checks = _checks(m.kind)
     failing = ", ".join(f"NOT coalesce({' OR '.join(f'({p})' for p in c.passes)}, false) AS bad{i}, "
                         f"{c.shown} AS shown{i}" for i, c in enumerate(checks))
     any_bad = " OR ".join(f"bad{i}" for i in range(len(checks)))
-    with duckdb.connect() as scratch:
-        _members_table(scratch, [m])
+    with duckdb.connect() as con:
+        _members_table(con, [m])
         try:
-            cur = scratch.execute(
+            cur = con.execute(
                 f"""SELECT * FROM (
                       SELECT row_number() OVER () AS rn, {failing}
                       FROM read_csv(?, columns = ?, {_CSV_OPTIONS}) r, _members f)
@@ -974,9 +1131,11 @@ def _reporting(store: Store, members: list[Member],
     progress(total - done)
 
 
-def _insert_rows(store: Store, members: list[Member], progress: Callable[[int], None] | None = None) -> None:
+def _insert_rows(store: Store, members: list[Member], scratch: Path,
+                 progress: Callable[[int], None] | None = None) -> None:
     """One ``INSERT … read_csv`` per kind over every member of the command, each row tagged
-    with its own member's load.
+    with its own member's load; archive members are streamed to it through named pipes
+    (``_Feed``) unless they were extracted to ``scratch`` beforehand.
 
     One statement matters for speed: DuckDB writes each statement's rows optimistically and
     rewrites them at checkpoint when several statements append to a table, which made nine
@@ -990,8 +1149,10 @@ def _insert_rows(store: Store, members: list[Member], progress: Callable[[int], 
         ms = [m for m in members if m.kind == kind]
         if not ms:
             continue
-        _members_table(con, ms)
+        feed = _Feed(con, ms, scratch, progress) if STREAM else None
+        failure: duckdb.Error | None = None
         try:
+            _members_table(con, ms)
             with _reporting(store, ms, progress):
                 con.execute(
                     f"""INSERT INTO {_TABLES[kind]}
@@ -1001,10 +1162,18 @@ def _insert_rows(store: Store, members: list[Member], progress: Callable[[int], 
                     [[str(m.extracted) for m in ms], _columns(kind)],
                 )
         except duckdb.Error as exc:
-            bad = _BAD_ROW_RE.search(str(exc))
+            failure = exc
+        finally:
+            if feed is not None:
+                feed.stop()
+        problem = feed.first_problem(statement_failed=failure is not None) if feed is not None else None
+        if problem is not None:
+            raise problem
+        if failure is not None:
+            bad = _BAD_ROW_RE.search(str(failure))
             if bad:
-                raise _locate_bad_row(ms[int(bad.group(1))]) from None
-            raise _csv_error(exc, ms) from None
+                raise _locate_bad_row(ms[int(bad.group(1))], scratch) from None
+            raise _csv_error(failure, ms) from None
         # Rows per file: load, force and month identify it, since all three were checked.
         counts = con.execute(
             f"""SELECT load_id, force_id, month, count(*) FROM {_TABLES[kind]}
@@ -1161,9 +1330,11 @@ def unchanged_members(store: Store, members: Iterable[Member]) -> set[tuple[str,
 
 # --- one command's paths --------------------------------------------------------------------
 
-#: Paths given together load in one transaction, up to this much CSV (override:
-#: SCORECARD_BATCH_BYTES); a longer command is split into transactions of about this size,
-#: which bounds the scratch space extraction needs.
+#: Where members must be extracted before they are read (no named pipes: ``STREAM`` false),
+#: paths given together load in one transaction up to this much CSV (override:
+#: SCORECARD_BATCH_BYTES), and a longer command is split into transactions of about this size,
+#: which bounds the scratch space extraction needs.  Streamed, a command is one transaction
+#: whatever its size.
 BATCH_BYTES = int(os.environ.get("SCORECARD_BATCH_BYTES", str(4 * 1024**3)))
 #: DuckDB's memory limit while loading (override: SCORECARD_INGEST_MEMORY).  Left at its
 #: default (80% of RAM) DuckDB holds on to what it reads: 1.1 GiB for 4 GiB of CSV, where
@@ -1182,14 +1353,15 @@ def _check_no_repeats(batch: PoliceUkBatch) -> None:
 
 def _groups(batches: list[PoliceUkBatch]) -> list[list[PoliceUkBatch]]:
     """Consecutive paths that can share one transaction: no force-month-kind twice (a later
-    file for it must replace the earlier one as a revision) and not too much to extract."""
+    file for it must replace the earlier one as a revision) and, when members are extracted
+    to scratch files first, not too much to extract."""
     groups: list[list[PoliceUkBatch]] = []
     keys: set[tuple[str, str, date]] = set()
     size = 0
     for batch in batches:
         batch_keys = {m.key for m in batch.members}
         batch_size = sum(m.size for m in batch.members)
-        if not groups or keys & batch_keys or (size + batch_size > BATCH_BYTES and groups[-1]):
+        if not groups or keys & batch_keys or (not STREAM and size + batch_size > BATCH_BYTES and groups[-1]):
             groups.append([])
             keys, size = set(), 0
         groups[-1].append(batch)
@@ -1238,14 +1410,15 @@ def _load_group(store: Store, group: list[PoliceUkBatch],
     scratch_root = os.environ.get("SCORECARD_SCRATCH") or None
     with tempfile.TemporaryDirectory(prefix="scorecard-", dir=scratch_root) as scratch, \
             store.loading(memory_limit=INGEST_MEMORY, track_progress=progress is not None):
-        extract(everything, Path(scratch), progress)
+        if not STREAM:
+            extract(everything, Path(scratch), progress)
         with store.transaction():
             load_ids = []
             for p in pending:
                 load_ids.append(store.next_load_id())
                 for m in p.members:
                     m.load_id = load_ids[-1]
-            _insert_rows(store, everything, progress)
+            _insert_rows(store, everything, Path(scratch), progress)
             _record_members(store, everything)
             replace_superseded(store, load_ids)
             for p, load_id in zip(pending, load_ids, strict=True):
@@ -1279,9 +1452,10 @@ def ingest_police_uk_paths(store: Store, paths: list[Path], *,
     """Load archives, folders or CSVs given together, yielding a summary per path as each
     transaction commits.
 
-    Paths given together are one transaction (split only when a force-month repeats or the
-    command holds more than ``BATCH_BYTES`` of CSV): a bad file anywhere leaves the store as
-    it was before that transaction, and one statement per file kind loads them all.
+    Paths given together are one transaction (split only when a force-month repeats, or, where
+    members cannot be streamed, when the command holds more than ``BATCH_BYTES`` of CSV): a bad
+    file anywhere leaves the store as it was before that transaction, and one statement per file
+    kind loads them all.
     """
     for group in _groups(discover_all(paths)):
         yield from _load_group(store, group, progress)
