@@ -21,7 +21,7 @@ import pytest
 
 from conftest import private_copy
 from scorecard.catalogue.schema import Measure, load_catalogue
-from scorecard.errors import InputError, UnknownForce
+from scorecard.errors import InputError, StoreError, UnknownForce
 from scorecard.ingest import ingest, ingest_path
 from scorecard.periods import parse
 from scorecard.results import ResultsEngine
@@ -585,6 +585,31 @@ def test_without_named_pipes_a_long_command_is_split_and_keeps_what_was_committe
 
         assert [ld["file_name"] for ld in store.loads()] == [good.name]
         assert street_count(store) == 199
+
+
+def test_a_machine_with_many_cores_streams_an_archive_within_the_load_s_memory(tmp_path: Path) -> None:
+    """A streamed member is read by one thread, so DuckDB reads as many at once as it has
+    threads; with its default 32 MiB buffer each, sixteen filled the 512 MB limit."""
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.con.execute("SET threads = 16")
+        ingest_path(store, OCTOBER)
+
+        assert street_count(store) == 358_382
+
+
+def test_a_scratch_folder_without_named_pipes_is_reported_and_nothing_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(path: Any, mode: int = 0o666) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(police_uk.os, "mkfifo", refuse)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        before = store.fingerprint()
+        with pytest.raises(StoreError, match=r"cannot make a named pipe .* SCORECARD_STREAM=0"):
+            ingest_path(store, OCTOBER)
+
+        assert store.fingerprint() == before
 
 
 def test_a_later_path_for_the_same_force_month_revises_the_earlier(sample: bytes, tmp_path: Path) -> None:

@@ -763,8 +763,9 @@ def extract(members: list[Member], scratch: Path, progress: Callable[[int], None
             raise
 
 
-#: Members reach DuckDB through named pipes where the platform has them (see ``_Feed``).
-STREAM = hasattr(os, "mkfifo")
+#: Members reach DuckDB through named pipes where the platform has them (see ``_Feed``);
+#: SCORECARD_STREAM=0 extracts them to scratch files first instead.
+STREAM = hasattr(os, "mkfifo") and os.environ.get("SCORECARD_STREAM", "1") != "0"
 _PIPE_BYTES = 1024 * 1024  # a pipe's buffer, raised from 64 KiB where Linux allows (fewer switches)
 _UNSEEN = object()
 
@@ -797,7 +798,12 @@ class _Feed:
                 m.extracted = m.source
             else:
                 m.extracted = scratch / f"{m.index:06d}-{m.kind}.pipe"
-                os.mkfifo(m.extracted, 0o600)
+                try:
+                    os.mkfifo(m.extracted, 0o600)
+                except OSError as exc:
+                    raise StoreError(f"cannot make a named pipe in the scratch folder {scratch} "
+                                     f"({exc.strerror or exc}); set SCORECARD_SCRATCH to another folder, "
+                                     "or SCORECARD_STREAM=0 to extract members to files there") from None
         # A writer for every file DuckDB may have open at once (one a thread, in order), or
         # a reader could wait on a pipe no thread writes yet while the writers wait on it.
         threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
