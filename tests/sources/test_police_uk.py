@@ -555,14 +555,20 @@ def test_a_bad_path_undoes_the_paths_given_with_it(sample: bytes, warwickshire: 
         assert fingerprint(store) == before
 
 
+def a_good_path_and_a_bad_one(sample: bytes, warwickshire: bytes, tmp_path: Path) -> tuple[Path, Path]:
+    """West Mercia's sample as published, and Warwickshire's with one row given an extra field."""
+    good = write(tmp_path / "good" / WEST_MERCIA_NAME, sample)
+    bad = write(tmp_path / "bad" / "2018-10-warwickshire-street.csv",
+                with_line(warwickshire, 61, lambda row: row + b",extra"))
+    return good, bad
+
+
 def test_a_long_command_is_one_transaction_when_members_are_streamed(
     sample: bytes, warwickshire: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Nothing is extracted to disk, so no size splits a command: a bad file anywhere keeps nothing."""
     monkeypatch.setattr(police_uk, "BATCH_BYTES", len(sample))  # would split, were members extracted first
-    good = write(tmp_path / "good" / WEST_MERCIA_NAME, sample)
-    bad = write(tmp_path / "bad" / "2018-10-warwickshire-street.csv",
-                with_line(warwickshire, 61, lambda row: row + b",extra"))
+    good, bad = a_good_path_and_a_bad_one(sample, warwickshire, tmp_path)
     with Store.open(tmp_path / "s.duckdb") as store:
         with pytest.raises(InputError):
             ingest(store, [good, bad])
@@ -576,9 +582,7 @@ def test_without_named_pipes_a_long_command_is_split_and_keeps_what_was_committe
 ) -> None:
     monkeypatch.setattr(police_uk, "STREAM", False)  # members extracted to scratch files first
     monkeypatch.setattr(police_uk, "BATCH_BYTES", len(sample))  # one path per transaction
-    good = write(tmp_path / "good" / WEST_MERCIA_NAME, sample)
-    bad = write(tmp_path / "bad" / "2018-10-warwickshire-street.csv",
-                with_line(warwickshire, 61, lambda row: row + b",extra"))
+    good, bad = a_good_path_and_a_bad_one(sample, warwickshire, tmp_path)
     with Store.open(tmp_path / "s.duckdb") as store:
         with pytest.raises(InputError):
             ingest(store, [good, bad])
