@@ -15,6 +15,8 @@ lies in another's (anonymised points snap across boundaries), "unknown" when it 
 
 from __future__ import annotations
 
+from datetime import date
+
 from scorecard.store import Store
 
 #: The columns each kind's counts are kept by, beside load, force, month (and sub-area).
@@ -46,6 +48,14 @@ def add(store: Store, kind: str, load_ids: list[int]) -> None:
     """Count the rows these loads have just inserted (inside the load's transaction)."""
     table, _, _ = COUNTED[kind]
     store.con.execute(f"INSERT INTO {table}_counts {_select(kind, 'list_contains(?, s.load_id)')}", [load_ids])
+
+
+def rows_by_file(store: Store, kind: str, load_ids: list[int]) -> list[tuple[int, str, date, int]]:
+    """(load, force, month, rows) of each file these loads hold, summed from their counts."""
+    table, _, _ = COUNTED[kind]
+    rows = store.con.execute(f"SELECT load_id, force_id, month, sum(n) FROM {table}_counts "
+                             "WHERE list_contains(?, load_id) GROUP BY ALL", [load_ids]).fetchall()
+    return [(int(load_id), str(force_id), month, int(n)) for load_id, force_id, month, n in rows]
 
 
 def remove(store: Store, kind: str, superseded: str) -> None:

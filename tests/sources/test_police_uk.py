@@ -616,6 +616,58 @@ def test_a_scratch_folder_without_named_pipes_is_reported_and_nothing_is_stored(
         assert store.fingerprint() == before
 
 
+def pipes_made_by_a_load(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    made: list[Path] = []
+    real_mkfifo = police_uk.os.mkfifo
+
+    def mkfifo(path: Any, mode: int = 0o666) -> None:
+        made.append(Path(path))
+        real_mkfifo(path, mode)
+
+    monkeypatch.setattr(police_uk.os, "mkfifo", mkfifo)
+    ingest_path(store, OCTOBER)
+    return [p for p in made if p.name != "probe"]
+
+
+def test_pipes_are_made_on_tmpfs_and_gone_after_the_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    monkeypatch.setattr(police_uk, "PIPE_ROOT", shm)
+    monkeypatch.delenv("SCORECARD_SCRATCH", raising=False)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        pipes = pipes_made_by_a_load(store, monkeypatch)
+
+        with zipfile.ZipFile(OCTOBER) as zf:
+            assert len(pipes) == sum(name.endswith(".csv") for name in zf.namelist())  # a pipe a member
+        assert all(p.parent.parent == shm for p in pipes)
+        assert list(shm.iterdir()) == []
+        assert street_count(store) == 358_382
+
+
+def test_pipes_go_in_the_scratch_folder_when_one_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shm, scratch = tmp_path / "shm", tmp_path / "scratch"
+    shm.mkdir()
+    scratch.mkdir()
+    monkeypatch.setattr(police_uk, "PIPE_ROOT", shm)
+    monkeypatch.setenv("SCORECARD_SCRATCH", str(scratch))
+    with Store.open(tmp_path / "s.duckdb") as store:
+        pipes = pipes_made_by_a_load(store, monkeypatch)
+
+        assert pipes and all(p.parent.parent == scratch for p in pipes)
+        assert list(scratch.iterdir()) == [] and list(shm.iterdir()) == []
+
+
+def test_pipes_go_in_the_scratch_folder_where_there_is_no_tmpfs(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(police_uk, "PIPE_ROOT", tmp_path / "no-such-folder")
+    monkeypatch.delenv("SCORECARD_SCRATCH", raising=False)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        pipes = pipes_made_by_a_load(store, monkeypatch)
+
+        assert pipes and all(p.parent.name.startswith("scorecard-") for p in pipes)
+        assert not any(p.parent.name.startswith("scorecard-pipes-") for p in pipes)
+
+
 def test_a_later_path_for_the_same_force_month_revises_the_earlier(sample: bytes, tmp_path: Path) -> None:
     first = write(tmp_path / "first" / WEST_MERCIA_NAME, sample)
     revised = write(tmp_path / "revised" / WEST_MERCIA_NAME, b"\n".join(sample.split(b"\n")[:150]) + b"\n")
