@@ -302,6 +302,40 @@ def test_importing_the_command_does_not_load_duckdb() -> None:
     assert done.stdout.split() == ["False", "False"]
 
 
+POLICE_UK = Path(__file__).resolve().parents[2] / "shared" / "data" / "police-uk"
+
+
+def test_a_data_police_uk_load_needs_neither_pyarrow_nor_richs_progress_bar(tmp_path: Path) -> None:
+    """A month's archive into a store is the national analyst's monthly job (issue 12): a third
+    of its time was starting up, so what only a table file or a terminal needs is not loaded."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from scorecard.cli import app\n"
+            "try:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print('pyarrow' in sys.modules, 'rich.progress' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, "ingest", "--store", str(tmp_path / "s.duckdb"),
+                           str(POLICE_UK / "2018-10.zip")], capture_output=True, text=True, check=True)
+    assert "loaded 358,382 rows" in done.stdout
+    assert done.stdout.splitlines()[-1].split() == ["False", "False"]
+
+
+def test_a_load_on_a_terminal_shows_a_bar_that_ends_full(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    archives = [POLICE_UK / "2018-10.zip", POLICE_UK / "2018-11.zip"]  # 32.5 MB: over the 20 MB a bar needs
+    total = sum(a.stat().st_size for a in archives) / 1e6
+    exe = str(Path(sys.executable).parent / "scorecard")
+    done = subprocess.run([exe, "ingest", "--store", str(tmp_path / "s.duckdb"), *map(str, archives)],
+                          capture_output=True, text=True, check=True,
+                          env={**os.environ, "TTY_COMPATIBLE": "1", "FORCE_COLOR": "1"})
+    assert "ingesting" in done.stderr
+    assert f"{total:.1f}/{total:.1f} MB" in done.stderr
+    assert done.stdout.count(": loaded ") == 2
+
+
 def test_version_answered_directly_prints_what_the_command_prints() -> None:
     """`scorecard version` alone skips typer's parsing (`cli._Scorecard`): the same line, exit code 0."""
     import subprocess

@@ -17,16 +17,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from scorecard.errors import InputError
 from scorecard.numbers import format_number
 from scorecard.periods import FinancialQuarter, Month, MonthRange, RollingYear
 from scorecard.sources import police_uk
-from scorecard.sources.observations import OBSERVATION_SCHEMA, ParsedFile
 from scorecard.store import Store, fetch_one
+
+if TYPE_CHECKING:  # pyarrow is imported where a table file is loaded: a data.police.uk load never needs it
+    import pyarrow as pa
+
+    from scorecard.sources.observations import ParsedFile
 
 Progress = Callable[[int], None]
 
@@ -91,6 +93,8 @@ def system_arrow_memory() -> Iterator[None]:
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         yield
         return
+    import pyarrow as pa
+
     previous = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
     try:
@@ -220,6 +224,8 @@ def load_parsed(store: Store, parsed: ParsedFile, *, sha256: str, size: int,
 
     ``span`` is recorded as the months the load covers when given (the whole file's, even where
     some of its figures were left out); by default, the months of the figures loaded."""
+    from scorecard.sources.observations import OBSERVATION_SCHEMA
+
     table = parsed.table
     if table.schema != OBSERVATION_SCHEMA:
         table = table.cast(OBSERVATION_SCHEMA)
@@ -384,4 +390,6 @@ def ingest(store: Store, paths: list[Path], *, progress: Progress | None = None)
 
 
 def empty_observations() -> pa.Table:
+    from scorecard.sources.observations import OBSERVATION_SCHEMA
+
     return OBSERVATION_SCHEMA.empty_table()

@@ -80,16 +80,18 @@ from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from scorecard import files, street_counts
 from scorecard.areas import find_force, forces
 from scorecard.characters import FORBIDDEN
 from scorecard.errors import InputError, StoreError, UnknownForce
 from scorecard.store import Store, crime_hash_sql, crime_id_text_sql
+
+if TYPE_CHECKING:  # imported where used: a street or outcomes load never needs pyarrow
+    import pyarrow as pa
 
 _inflate_lib: types.ModuleType
 try:  # ISA-L inflates about twice as fast as zlib; fall back quietly if it is missing.
@@ -1058,20 +1060,16 @@ def _spellings(force_id: str) -> list[str]:
 
 def _members_table(con: duckdb.DuckDBPyConnection, ms: list[Member]) -> None:
     """``_members``: what each row is checked against, one row per member being loaded."""
-    con.register("_members_arrow", pa.table({
-        "path": [str(m.extracted) for m in ms],
-        "member": list(range(len(ms))),
-        "load_id": [m.load_id for m in ms],
-        "force_id": [m.force_id for m in ms],
-        "month": [m.month for m in ms],
-        "month_text": [m.month.strftime("%Y-%m") for m in ms],
-        "spellings": [_spellings(m.force_id) for m in ms],
-    }))
-    try:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _members AS
-                        SELECT *, {_spelled('spellings[1]')} AS spelled FROM _members_arrow""")
-    finally:
-        con.unregister("_members_arrow")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _members AS
+                    SELECT *, {_spelled('spellings[1]')} AS spelled FROM (
+                        SELECT unnest($path::VARCHAR[]) AS path, unnest($member::BIGINT[]) AS member,
+                               unnest($load_id::BIGINT[]) AS load_id, unnest($force_id::VARCHAR[]) AS force_id,
+                               unnest($month::DATE[]) AS month, unnest($month_text::VARCHAR[]) AS month_text,
+                               unnest($spellings::VARCHAR[][]) AS spellings)""",
+                {"path": [str(m.extracted) for m in ms], "member": list(range(len(ms))),
+                 "load_id": [m.load_id for m in ms], "force_id": [m.force_id for m in ms],
+                 "month": [m.month for m in ms], "month_text": [m.month.strftime("%Y-%m") for m in ms],
+                 "spellings": [_spellings(m.force_id) for m in ms]})
 
 
 def _locate_bad_row(m: Member, scratch: Path) -> InputError:
@@ -1239,6 +1237,8 @@ AREA_MIN_INSIDE = 0.5
 @cache
 def _force_edges() -> pa.Table:
     """Every edge of every force area's rings, as (force_id, x1, y1, x2, y2) in degrees."""
+    import pyarrow as pa  # here: only a stop-and-search load needs it
+
     raw = resources.files("scorecard").joinpath("data/lookups/force-areas.json.gz").read_bytes()
     rings: dict[str, list[list[float]]] = json.loads(gzip.decompress(raw))["rings"]
     cols: dict[str, list[Any]] = {"force_id": [], "x1": [], "y1": [], "x2": [], "y2": []}
@@ -1307,19 +1307,14 @@ def check_stop_search_areas(store: Store, members: list[Member]) -> None:
 
 def _record_members(store: Store, members: list[Member]) -> None:
     con = store.con
-    con.register("_load_members_arrow", pa.table({
-        "load_id": pa.array([m.load_id for m in members], pa.int64()),
-        "member": [m.name for m in members],
-        "crc32": [m.crc32 for m in members],
-        "kind": [m.kind for m in members],
-        "force_id": [m.force_id for m in members],
-        "month": [m.month for m in members],
-        "rows": pa.array([m.rows for m in members], pa.int64()),
-    }))
-    try:
-        con.execute("INSERT INTO load_members SELECT *, NULL FROM _load_members_arrow")
-    finally:
-        con.unregister("_load_members_arrow")
+    con.execute("""INSERT INTO load_members
+                   SELECT unnest($load_id::BIGINT[]), unnest($member::VARCHAR[]), unnest($crc32::VARCHAR[]),
+                          unnest($kind::VARCHAR[]), unnest($force_id::VARCHAR[]), unnest($month::DATE[]),
+                          unnest($rows::BIGINT[]), NULL""",
+                {"load_id": [m.load_id for m in members], "member": [m.name for m in members],
+                 "crc32": [m.crc32 for m in members], "kind": [m.kind for m in members],
+                 "force_id": [m.force_id for m in members], "month": [m.month for m in members],
+                 "rows": [m.rows for m in members]})
 
 
 def replace_superseded(store: Store, load_ids: list[int]) -> None:
