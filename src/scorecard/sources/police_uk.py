@@ -833,7 +833,7 @@ class _Feed:
                     os.mkfifo(m.extracted, 0o600)
                 except OSError as exc:
                     self._remove_folder()
-                    raise StoreError(f"cannot make a named pipe in the scratch folder {folder} "
+                    raise StoreError(f"cannot make a named pipe in {folder} "
                                      f"({exc.strerror or exc}); set SCORECARD_SCRATCH to another folder, "
                                      "or SCORECARD_STREAM=0 to extract members to files there") from None
         # A writer for every file DuckDB may have open at once (one a thread, in order), or
