@@ -51,6 +51,31 @@ def test_the_counts_equal_the_rows_after_a_load(october: Store) -> None:
     assert counted == rows == 358_382 and groups < rows / 10
 
 
+def test_each_row_is_counted_in_the_sub_area_its_lsoa_gives(october: Store) -> None:
+    """The rule spelled out row by row, independently of how the load groups them: a row's
+    local authority and CSP are its LSOA's when the LSOA is in the publishing force's area,
+    "outside" when it is in another force's (or not in the lookup), "unknown" without one."""
+    row_by_row = """
+        SELECT s.force_id, s.month, sub.lad_code, sub.lad_name, sub.csp_code, sub.csp_name,
+               s.crime_type, s.last_outcome_category, count(*) AS n
+        FROM police_uk_street s LEFT JOIN lsoa_lookup l ON l.lsoa_code = s.lsoa_code,
+        LATERAL (SELECT CASE WHEN coalesce(s.lsoa_code, '') = '' THEN ['unknown', 'Location not known',
+                                                                        'unknown', 'Location not known']
+                             WHEN l.force_id IS NOT DISTINCT FROM s.force_id AND l.lsoa_code IS NOT NULL
+                             THEN [l.lad_code, l.lad_name, l.csp_code, l.csp_name]
+                             ELSE ['outside', 'Outside the force area', 'outside', 'Outside the force area']
+                        END AS v) x,
+        LATERAL (SELECT x.v[1] AS lad_code, x.v[2] AS lad_name, x.v[3] AS csp_code, x.v[4] AS csp_name) sub
+        GROUP BY ALL"""
+    expected = sorted(october.con.execute(row_by_row).fetchall(), key=repr)
+    kept = sorted(october.con.execute(
+        "SELECT force_id, month, lad_code, lad_name, csp_code, csp_name, crime_type, last_outcome_category, "
+        "sum(n) FROM police_uk_street_counts GROUP BY ALL").fetchall(), key=repr)
+    assert kept == expected
+    kinds = {row[2] for row in kept}
+    assert {"unknown", "outside"} <= kinds and len(kinds) > 250  # every case occurs in the real month
+
+
 def test_the_counts_follow_a_revision(october: Store, tmp_path: Path) -> None:
     with zipfile.ZipFile(OCTOBER) as zf:
         lines = zf.read(WEST_MERCIA).rstrip(b"\n").split(b"\n")

@@ -29,19 +29,38 @@ COUNTED: dict[str, tuple[str, tuple[str, ...], bool]] = {
 }
 
 
-def _area(code: str, name: str) -> str:
-    return (f"CASE WHEN s.lsoa_code IS NULL OR s.lsoa_code = '' THEN 'unknown' "
-            f"WHEN l.force_id = s.force_id THEN l.{code} ELSE 'outside' END, "
-            f"CASE WHEN s.lsoa_code IS NULL OR s.lsoa_code = '' THEN 'Location not known' "
-            f"WHEN l.force_id = s.force_id THEN l.{name} ELSE 'Outside the force area' END")
+#: A row's sub-area when its LSOA does not say which of the force's own: (key, code, name).
+_UNKNOWN = (-1, "unknown", "Location not known")
+_OUTSIDE = (-2, "outside", "Outside the force area")
+
+#: Each distinct (local authority, CSP) pair of the LSOA lookup numbered ``k``, beside each LSOA,
+#: and the two pairs a row has when its LSOA is missing or in another force's area.
+_AREAS = f"""l AS (SELECT *, dense_rank() OVER (ORDER BY lad_code, lad_name, csp_code, csp_name) AS k
+                FROM lsoa_lookup),
+       a AS (SELECT DISTINCT k, lad_code, lad_name, csp_code, csp_name FROM l
+             UNION ALL SELECT {_UNKNOWN[0]}, '{_UNKNOWN[1]}', '{_UNKNOWN[2]}', '{_UNKNOWN[1]}', '{_UNKNOWN[2]}'
+             UNION ALL SELECT {_OUTSIDE[0]}, '{_OUTSIDE[1]}', '{_OUTSIDE[2]}', '{_OUTSIDE[1]}', '{_OUTSIDE[2]}')"""
 
 
 def _select(kind: str, where: str) -> str:
+    """The counts of ``kind``'s rows matching ``where``, in the counts table's column order.
+
+    Rows are grouped by a number for their sub-area and its codes and names joined to the
+    groups afterwards: grouping 12 M rows by four more strings took twice the CPU (3.9 s
+    against 2.0 s over 36 national months, the same 711,084 counts)."""
     table, columns, located = COUNTED[kind]
-    areas = f"{_area('lad_code', 'lad_name')}, {_area('csp_code', 'csp_name')}, " if located else ""
-    join = "LEFT JOIN lsoa_lookup l ON l.lsoa_code = s.lsoa_code" if located else ""
-    return (f"SELECT s.load_id, s.force_id, s.month, {areas}{', '.join('s.' + c for c in columns)}, count(*) "
-            f"FROM {table} s {join} WHERE {where} GROUP BY ALL")
+    kept = ", ".join("s." + c for c in columns)
+    if not located:
+        return f"SELECT s.load_id, s.force_id, s.month, {kept}, count(*) FROM {table} s WHERE {where} GROUP BY ALL"
+    grouped = ", ".join("g." + c for c in columns)
+    return f"""WITH {_AREAS},
+       g AS (SELECT s.load_id, s.force_id, s.month,
+                    CASE WHEN s.lsoa_code IS NULL OR s.lsoa_code = '' THEN {_UNKNOWN[0]}
+                         WHEN l.force_id = s.force_id THEN l.k ELSE {_OUTSIDE[0]} END AS k,
+                    {kept}, count(*) AS n
+             FROM {table} s LEFT JOIN l ON l.lsoa_code = s.lsoa_code WHERE {where} GROUP BY ALL)
+       SELECT g.load_id, g.force_id, g.month, a.lad_code, a.lad_name, a.csp_code, a.csp_name, {grouped}, g.n
+       FROM g JOIN a ON a.k = g.k"""
 
 
 def add(store: Store, kind: str, load_ids: list[int]) -> None:
