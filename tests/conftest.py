@@ -150,13 +150,13 @@ ANNUAL = ROOT / "demo" / "annual" / "west-midlands-2023-24.yaml"
 def annual_report_of(store_path: Path, catalogue: Catalogue, config_path: Path = ANNUAL,
                      force_id: str = "west-midlands", year: str = "2023-24") -> Document:
     """An annual report as `scorecard annual-report` builds it (its tables' inputs from the store
-    through ``publish.gather_annual``), with the build time and software version fixed."""
+    through ``publish_annual.gather_annual``), with the build time and software version fixed."""
     from scorecard.areas import force
     from scorecard.catalogue.schema import HeldSeries
     from scorecard.documents.annual_config import AnnualReportConfig
     from scorecard.documents.annual_report import build_annual_report, read_chapters, referenced_measures
     from scorecard.periods import FinancialYear, parse
-    from scorecard.publish import gather_annual
+    from scorecard.publish_annual import gather_annual
 
     fy = parse(year)
     assert isinstance(fy, FinancialYear)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
     from scorecard.catalogue.schema import Catalogue, Measure
     from scorecard.periods import Month, Period
+    from scorecard.render.printer import PdfPrinter
     from scorecard.store import Store
     from scorecard.sub_areas import SubArea
 
@@ -787,6 +788,27 @@ class DocumentKindOpt(StrEnum):
     board_paper = "board-paper"
 
 
+def _formats(fmt: str) -> list[str]:
+    """``--format``'s list, every name checked."""
+    formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in RENDERERS]
+    if unknown:
+        raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(RENDERERS)}")
+    return formats
+
+
+def _pdf_printer(formats: list[str], *, documents: int) -> "contextlib.AbstractContextManager[PdfPrinter | None]":
+    """A PDF printer started now, when the command prints one document: forked before the
+    publishing code is imported (0.4 s) and the figures are queried, it has WeasyPrint loaded
+    by the time the page is ready (docs/benchmarks.md, "Publishing").  Several documents are
+    printed by forked workers instead, one a core."""
+    from scorecard.render.printer import PdfPrinter
+
+    if documents == 1 and PdfPrinter.worthwhile(formats):
+        return PdfPrinter()
+    return contextlib.nullcontext()
+
+
 @app.command()
 def report(
     area: Annotated[str, typer.Option(help="Force id or name, or 'all' for every force (one folder each, "
@@ -807,25 +829,25 @@ def report(
     from collections import Counter
 
     from scorecard.areas import territorial_forces
-    from scorecard.documents.config import DocumentConfig, ReportKind
-    from scorecard.publish import publish
 
     def work() -> None:
-        formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
-        unknown = [f for f in formats if f not in RENDERERS]
-        if unknown:
-            raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(RENDERERS)}")
+        formats = _formats(fmt)
         everyone = area.strip().lower() == "all"
         force_ids = [f.force_id for f in territorial_forces()] if everyone else [_force_id(area, store,
                                                                                            option="--area")]
         parse_period(period)  # a usage error before any file is read
-        cat = load_catalogue(catalogue)
-        kind: ReportKind | None = None
-        if document is not None:
-            kind = "board_paper" if document is DocumentKindOpt.board_paper else "statement"
-        settings = DocumentConfig.load(config, catalogue=cat, commentary_dir=commentary, document=kind)
-        with _open_store(store, read_only=True) as st:
-            published = publish(st, cat, force_ids, period, settings, formats, out_dir, index=everyone)
+        with _pdf_printer(formats, documents=len(force_ids)) as printer:
+            from scorecard.documents.config import DocumentConfig, ReportKind
+            from scorecard.publish import publish
+
+            cat = load_catalogue(catalogue)
+            kind: ReportKind | None = None
+            if document is not None:
+                kind = "board_paper" if document is DocumentKindOpt.board_paper else "statement"
+            settings = DocumentConfig.load(config, catalogue=cat, commentary_dir=commentary, document=kind)
+            with _open_store(store, read_only=True) as st:
+                published = publish(st, cat, force_ids, period, settings, formats, out_dir, index=everyone,
+                                    printer=printer)
         for p in published:
             for path in p.paths:
                 _say(str(path))
@@ -853,22 +875,22 @@ def annual_report(
     """The PCC's annual report: the office's chapters with tables computed from data (the precept
     by council tax band from Band D, PEEL grades), in every format, from the same document model."""
     from scorecard.periods import FinancialYear
-    from scorecard.publish import publish_annual_report
 
     def work() -> None:
-        formats = [f.strip().lower() for f in fmt.split(",") if f.strip()]
-        unknown = [f for f in formats if f not in RENDERERS]
-        if unknown:
-            raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(RENDERERS)}")
+        formats = _formats(fmt)
         force_id = _force_id(area, store, option="--area", one_force=True)
         fy = parse_period(year)
         if not isinstance(fy, FinancialYear):
             raise UsageError(f"--year {year!r} is not a financial year: give one such as '2023-24'")
-        cat = load_catalogue(catalogue)
-        with contextlib.suppress(StoreError):  # a report of configured tables alone needs no store
-            cat = _with_held_series(cat, store)  # the series the store holds can be quoted too
-        published = publish_annual_report(config, force_id, fy, cat, lambda: _open_store(store, read_only=True),
-                                          formats, out_dir)
+        with _pdf_printer(formats, documents=1) as printer:
+            from scorecard.publish_annual import publish_annual_report
+
+            cat = load_catalogue(catalogue)
+            with contextlib.suppress(StoreError):  # a report of configured tables alone needs no store
+                cat = _with_held_series(cat, store)  # the series the store holds can be quoted too
+            published = publish_annual_report(config, force_id, fy, cat,
+                                              lambda: _open_store(store, read_only=True), formats, out_dir,
+                                              printer=printer)
         for path in published.paths:
             _say(str(path))
         if not published.document.approved:

@@ -7,8 +7,8 @@ numbers checked, a builder makes the document model (``documents.statement`` or
 the figures of all 43 forces come from the same queries (one per measure and window), and an
 index page links the documents.
 
-``publish_annual_report`` is the annual report's path: its configuration and chapters are read,
-its tables computed from typed inputs, and the same renderers write it.
+The annual report's path is ``publish_annual`` (its own module, so that a statement does not
+import what only the annual report needs).
 
 A document whose commentary quotes a number that matches no figure (``scorecard check``) can
 only be built as a draft, and lists those numbers in its draft marking.
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,21 +30,17 @@ from scorecard.areas import force
 from scorecard.catalogue.schema import Catalogue
 from scorecard.documents import board_paper, statement
 from scorecard.documents import format as fmt
-from scorecard.documents.annual_config import AnnualReportConfig, StopSearchFile, WorkforceFile
-from scorecard.documents.annual_report import AnnualInputs
 from scorecard.documents.commentary import Written
 from scorecard.documents.config import DocumentConfig
 from scorecard.documents.model import Document
 from scorecard.documents.parts import DocumentInputs
-from scorecard.figures import StatementFigures, statement_figures, year_figures
-from scorecard.periods import FinancialYear, Period, parse, parse_month
-from scorecard.render.html import STYLESHEET
-from scorecard.render.write import PdfPrinter, base_name, write_document
-from scorecard.sources.office_table_load import held_tables
-from scorecard.stop_search import StopSearchFigures
+from scorecard.figures import StatementFigures, statement_figures
+from scorecard.periods import Period, parse
+from scorecard.render.govuk_assets import STYLESHEET
+from scorecard.render.printer import PdfPrinter
+from scorecard.render.write import base_name, write_document
 from scorecard.store import Store
 from scorecard.windows import StatementPeriod
-from scorecard.workforce import WorkforceFigures
 
 
 @dataclass(frozen=True)
@@ -96,12 +92,16 @@ def build(catalogue: Catalogue, force_id: str, sp: StatementPeriod, figures: Sta
 
 
 def publish(store: Store, catalogue: Catalogue, force_ids: list[str], period: str, config: DocumentConfig,
-            formats: list[str], out_dir: Path, *, index: bool = False) -> list[Published]:
-    """Build and write each force's document; with ``index``, one folder a force and an index page."""
+            formats: list[str], out_dir: Path, *, index: bool = False,
+            printer: PdfPrinter | None = None) -> list[Published]:
+    """Build and write each force's document; with ``index``, one folder a force and an index page.
+    ``printer``: a PDF printer the caller started (used when there is one document)."""
     workers = min(len(force_ids), os.cpu_count() or 1)
-    # One document: its PDF printer starts now, loading WeasyPrint while the figures are queried.
+    # One document: its PDF printer loads WeasyPrint while the figures are queried; the command
+    # line starts it earlier still, before this module is imported (``printer``).
     with ExitStack() as stack:
-        printer = stack.enter_context(PdfPrinter()) if workers == 1 and PdfPrinter.worthwhile(formats) else None
+        if printer is None and workers == 1 and PdfPrinter.worthwhile(formats):
+            printer = stack.enter_context(PdfPrinter())
         sp, figures = gather(store, catalogue, force_ids, period, config)
         generated_at = datetime.now().replace(microsecond=0).isoformat()
         jobs = [_Job(catalogue, f, sp, figures[f], config, generated_at, formats, out_dir / f if index else out_dir)
@@ -136,63 +136,6 @@ def _publish_one(job: _Job, printer: PdfPrinter | None = None) -> Published:
     return Published(job.force_id, doc, tuple(write_document(doc, job.formats, job.folder, printer=printer)))
 
 
-def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear, catalogue: Catalogue,
-                          open_store: Callable[[], AbstractContextManager[Store]], formats: list[str],
-                          out_dir: Path) -> Published:
-    """``scorecard annual-report``: the configuration and chapters read, the tables computed (the
-    store is opened only when a figures table needs it), the report built
-    (``documents.annual_report``) and written in every format asked for."""
-    from scorecard.documents.annual_report import build_annual_report, read_chapters, referenced_measures
-
-    with ExitStack() as stack:
-        printer = stack.enter_context(PdfPrinter()) if PdfPrinter.worthwhile(formats) else None
-        config = AnnualReportConfig.load(config_path, year, list(catalogue.by_id))
-        chapters = read_chapters(config.chapters_dir)
-        inputs = AnnualInputs()
-        quoted = referenced_measures(chapters)
-        if config.figures or config.office_tables or config.stop_search or config.workforce or quoted:
-            with open_store() as store:
-                inputs = gather_annual(store, catalogue, config, force_id, year, quoted)
-        doc = build_annual_report(config, chapters, force_id=force_id, area_name=force(force_id).name, year=year,
-                                  generated_at=datetime.now().replace(microsecond=0).isoformat(),
-                                  software_version=__version__, catalogue_version=catalogue.version, inputs=inputs)
-        return Published(force_id, doc, tuple(write_document(doc, formats, out_dir, printer=printer)))
-
-
-def gather_annual(store: Store, catalogue: Catalogue, config: AnnualReportConfig, force_id: str,
-                  year: FinancialYear, quoted: Sequence[str] = ()) -> AnnualInputs:
-    """Everything an annual report's tables need from the store, for one force and year, and the
-    year's figure of each measure its chapters quote (``quoted``; an id the catalogue lacks is left
-    for the builder to name, with its chapter and line)."""
-    wanted = [m for t in config.figures for m in t.measures] + [m for m in quoted if m in catalogue.by_id]
-    figures = year_figures(store, catalogue, force_id, list(dict.fromkeys(wanted)), year)
-    return AnnualInputs(figures, held_tables(store, force_id, year.label),
-                        annual_stop_search(store, config.stop_search, force_id),
-                        annual_workforce(store, config.workforce, force_id))
-
-
-def annual_workforce(store: Store, spec: WorkforceFile | None, force_id: str) -> WorkforceFigures | None:
-    """The workforce figures an annual report's configuration asks for (None: it asks for none)."""
-    if spec is None:
-        return None
-    from scorecard.workforce import workforce_figures
-
-    return workforce_figures(store, force_id, parse_month(spec.at),
-                             earlier=parse_month(spec.earlier) if spec.earlier else None, basis=spec.basis)
-
-
-def annual_stop_search(store: Store, spec: StopSearchFile | None, force_id: str) -> StopSearchFigures | None:
-    """The stop-and-search figures an annual report's configuration asks for (None: it asks for none)."""
-    if spec is None:
-        return None
-    from scorecard.census import load_census
-    from scorecard.documents.annual_config import stop_search_months
-    from scorecard.stop_search import stop_search_figures
-
-    months = stop_search_months(spec.months)
-    return stop_search_figures(store, force_id, months.first, months.last, load_census(spec.census))
-
-
 def index_page(published: list[Published], sp: StatementPeriod, formats: list[str]) -> str:
     """A page linking every force's document in every format written."""
     from scorecard.render.html import render_index
@@ -210,6 +153,5 @@ def index_page(published: list[Published], sp: StatementPeriod, formats: list[st
                         f"One {kind} for each of {areas}, figures up to {sp.data_to.name()}.", entries, stylesheet)
 
 
-__all__ = ["Published", "annual_stop_search", "annual_workforce", "build", "gather", "gather_annual", "index_page",
-           "publish", "publish_annual_report", "statement_period"]
+__all__ = ["Published", "build", "gather", "index_page", "publish", "statement_period"]
 

@@ -175,7 +175,7 @@ def _workforce_table(settings: object, force_id: str,
     """The workforce table, from the store's Home Office workforce figures again."""
     from scorecard.documents.annual_config import WorkforceFile
     from scorecard.documents.workforce_table import workforce_table
-    from scorecard.publish import annual_workforce
+    from scorecard.publish_annual import annual_workforce
 
     if open_store is None:
         raise ValueError("its workforce table needs the store it was built from (--store)")
@@ -190,7 +190,7 @@ def _stop_search_tables(settings: object, force_id: str,
     """The stop-and-search tables, from the store's data.police.uk rows again."""
     from scorecard.documents.annual_config import StopSearchFile
     from scorecard.documents.stop_search_table import ethnicity_table, outcomes_table
-    from scorecard.publish import annual_stop_search
+    from scorecard.publish_annual import annual_stop_search
 
     if open_store is None:
         raise ValueError("its stop-and-search tables need the store they were built from (--store)")

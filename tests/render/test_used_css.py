@@ -18,7 +18,8 @@ from scorecard.catalogue.schema import Catalogue
 from scorecard.documents.config import DocumentConfig
 from scorecard.publish import build, gather
 from scorecard.render import pdf
-from scorecard.render.html import govuk_stylesheet, render_html
+from scorecard.render.govuk_assets import govuk_stylesheet
+from scorecard.render.html import render_html
 from scorecard.render.used_css import UsedRules, page_classes
 from scorecard.store import Store
 

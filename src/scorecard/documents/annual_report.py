@@ -183,7 +183,7 @@ def _slash(fy: FinancialYear) -> str:
 
 @dataclass(frozen=True)
 class AnnualInputs:
-    """What the results stage hands the builder for one force and year (``publish.gather_annual``):
+    """What the results stage hands the builder for one force and year (``publish_annual.gather_annual``):
     each figures table's measures for the year (``figures.year_figures``), the tables held from
     table files, the stop-and-search figures for the configured months and the workforce at the
     configured census dates."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from scorecard.render.html import STYLESHEET, govuk_stylesheet
+from scorecard.render.govuk_assets import STYLESHEET, govuk_stylesheet
 from scorecard.render.used_css import UsedRules
 
 _FONT = 'Arial, "Liberation Sans", Helvetica, sans-serif'

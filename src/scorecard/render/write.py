@@ -1,56 +1,24 @@
 """Write one document in the formats asked for; each renderer only lays out the model.
 
 Files are named by the kind of document (``statement.html``, ``board-paper.docx``) beside
-``report.json`` (the model, for ``scorecard verify``) and the CSV tables.  WeasyPrint is the
-slow step: loading it (Pango through cffi) takes about half a second and it holds the GIL
-while it lays out.  So a ``PdfPrinter`` is a second process, started before the figures are
-queried, that has WeasyPrint loaded by the time the page is ready, and prints the PDF while
-this process writes the Word paper.
+``report.json`` (the model, for ``scorecard verify``) and the CSV tables.  Given a
+``PdfPrinter`` (``render.printer``: WeasyPrint loaded in a process of its own), the PDF is
+printed there while this process writes the other formats; without one, it is printed here.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from types import TracebackType
 
 from scorecard.documents.model import Document
 from scorecard.render import data
+from scorecard.render.printer import PdfPrinter, print_here
 
 FORMATS = ("html", "docx", "pdf", "json", "csv")
 
 
 def base_name(doc: Document) -> str:
     return doc.kind.replace("_", "-")
-
-
-class PdfPrinter:
-    """A process of its own that prints PDFs, WeasyPrint loaded while the caller does other work.
-
-    Forked, so it starts without importing anything again; it never touches the store it may
-    inherit a handle to (a forked worker leaves through ``os._exit``, running no finalizer).
-    """
-
-    def __init__(self) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        self._pool.submit(_load_weasyprint)
-
-    def print(self, html_text: str, path: Path) -> Future[None]:
-        return self._pool.submit(_pdf, html_text, path)
-
-    def __enter__(self) -> PdfPrinter:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    @staticmethod
-    def worthwhile(formats: list[str]) -> bool:
-        """A second process pays when there is a second core and other work to overlap it with."""
-        return "pdf" in formats and (os.cpu_count() or 1) > 1
 
 
 def write_document(doc: Document, formats: list[str], out_dir: Path, *,
@@ -93,18 +61,6 @@ def write_document(doc: Document, formats: list[str], out_dir: Path, *,
         if pdf_job is not None:
             pdf_job.result()
         else:
-            _pdf(html_text, pdf_path)
+            print_here(html_text, pdf_path)
         written.append(pdf_path)
     return written
-
-
-def _load_weasyprint() -> None:
-    from scorecard.render.pdf import prepare
-
-    prepare()
-
-
-def _pdf(html_text: str, path: Path) -> None:
-    from scorecard.render.pdf import write_pdf
-
-    write_pdf(html_text, path, path.parent)

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from scorecard.areas import force, territorial_forces
-from scorecard.render.html import govuk_stylesheet
+from scorecard.render.govuk_assets import govuk_stylesheet
 from scorecard.web.models import Publication
 from scorecard.web.publishing import STAMP
 
