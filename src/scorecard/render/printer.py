@@ -7,9 +7,10 @@ rest of the publishing code and queries the figures; by the time the page is rea
 loaded, and the PDF is printed there while the command writes the Word paper.
 
 This module imports nothing heavy (no document model, no DuckDB), so that starting the printer
-costs a fork and nothing else: forked from a process that has loaded only the command line, the
-printer starts at once and touches no store (a forked worker leaves through ``os._exit``,
-running no finalizer).
+costs a fork and nothing else (``cli._pdf_printer`` forks it before any store is open).  A
+caller that starts one later, with a store open (``publish`` when it is given none), is safe too:
+the printer never touches the store, and a forked worker leaves through ``os._exit``, running no
+finalizer.
 """
 
 from __future__ import annotations
