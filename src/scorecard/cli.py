@@ -798,15 +798,12 @@ def _formats(fmt: str) -> list[str]:
 
 
 def _pdf_printer(formats: list[str], *, documents: int) -> "contextlib.AbstractContextManager[PdfPrinter | None]":
-    """A PDF printer started now, when the command prints one document: forked before the
-    publishing code is imported (0.4 s) and the figures are queried, it has WeasyPrint loaded
-    by the time the page is ready (docs/benchmarks.md, "Publishing").  Several documents are
-    printed by forked workers instead, one a core."""
-    from scorecard.render.printer import PdfPrinter
+    """The PDF printer (``render.printer.printer_for``), started as the command's first step: forked
+    before the publishing code is imported (0.3 s) and the figures are queried, it has WeasyPrint
+    loaded by the time the page is ready (docs/benchmarks.md, "Publishing")."""
+    from scorecard.render.printer import printer_for
 
-    if documents == 1 and PdfPrinter.worthwhile(formats):
-        return PdfPrinter()
-    return contextlib.nullcontext()
+    return printer_for(formats, documents=documents)
 
 
 @app.command()

@@ -37,7 +37,7 @@ from scorecard.documents.parts import DocumentInputs
 from scorecard.figures import StatementFigures, statement_figures
 from scorecard.periods import Period, parse
 from scorecard.render.govuk_assets import STYLESHEET
-from scorecard.render.printer import PdfPrinter
+from scorecard.render.printer import PdfPrinter, printer_for
 from scorecard.render.write import base_name, write_document
 from scorecard.store import Store
 from scorecard.windows import StatementPeriod
@@ -100,8 +100,8 @@ def publish(store: Store, catalogue: Catalogue, force_ids: list[str], period: st
     # One document: its PDF printer loads WeasyPrint while the figures are queried; the command
     # line starts it earlier still, before this module is imported (``printer``).
     with ExitStack() as stack:
-        if printer is None and workers == 1 and PdfPrinter.worthwhile(formats):
-            printer = stack.enter_context(PdfPrinter())
+        if printer is None:
+            printer = stack.enter_context(printer_for(formats, documents=len(force_ids)))
         sp, figures = gather(store, catalogue, force_ids, period, config)
         generated_at = datetime.now().replace(microsecond=0).isoformat()
         jobs = [_Job(catalogue, f, sp, figures[f], config, generated_at, formats, out_dir / f if index else out_dir)

@@ -17,11 +17,11 @@ from scorecard import __version__
 from scorecard.areas import force
 from scorecard.catalogue.schema import Catalogue
 from scorecard.documents.annual_config import AnnualReportConfig, StopSearchFile, WorkforceFile
-from scorecard.documents.annual_report import AnnualInputs
+from scorecard.documents.annual_report import AnnualInputs, build_annual_report, read_chapters, referenced_measures
 from scorecard.figures import year_figures
 from scorecard.periods import FinancialYear, parse_month
 from scorecard.publish import Published
-from scorecard.render.printer import PdfPrinter
+from scorecard.render.printer import PdfPrinter, printer_for
 from scorecard.render.write import write_document
 from scorecard.sources.office_table_load import held_tables
 from scorecard.stop_search import StopSearchFigures
@@ -35,11 +35,9 @@ def publish_annual_report(config_path: Path, force_id: str, year: FinancialYear,
     """``scorecard annual-report``: the configuration and chapters read, the tables computed (the
     store is opened only when a figures table needs it), the report built
     (``documents.annual_report``) and written in every format asked for."""
-    from scorecard.documents.annual_report import build_annual_report, read_chapters, referenced_measures
-
     with ExitStack() as stack:
-        if printer is None and PdfPrinter.worthwhile(formats):
-            printer = stack.enter_context(PdfPrinter())
+        if printer is None:
+            printer = stack.enter_context(printer_for(formats, documents=1))
         config = AnnualReportConfig.load(config_path, year, list(catalogue.by_id))
         chapters = read_chapters(config.chapters_dir)
         inputs = AnnualInputs()

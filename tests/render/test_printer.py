@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from scorecard.render import printer
-from scorecard.render.printer import PdfPrinter
+from scorecard.render.printer import PdfPrinter, printer_for
 
 
 def _loads_for_a_minute() -> None:
@@ -70,9 +70,7 @@ def test_report_starts_its_printer_before_it_loads_the_publishing_code(real_stor
 
 def test_a_report_of_every_force_starts_no_printer_of_its_own() -> None:
     """Several documents are printed by forked workers, one a core, each with WeasyPrint itself."""
-    from scorecard.cli import _pdf_printer
-
-    with _pdf_printer(["html", "pdf"], documents=43) as none:
+    with printer_for(["html", "pdf"], documents=43) as none:
         assert none is None
-    with _pdf_printer(["html", "docx"], documents=1) as none:
+    with printer_for(["html", "docx"], documents=1) as none:
         assert none is None

@@ -20,9 +20,6 @@ STYLESHEET = "assets/govuk-frontend.min.css"
 _CSS_IN_PACKAGE = Path("dist") / "govuk" / "govuk-frontend.min.css"
 
 
-# --------------------------------------------------------------------------- assets
-
-
 def find_govuk_frontend() -> Path | None:
     """The installed ``govuk-frontend`` npm package: ``$SCORECARD_GOVUK_FRONTEND``, else the
     project's ``node_modules``, else ``./node_modules``."""

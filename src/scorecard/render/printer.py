@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from types import TracebackType
 
@@ -48,6 +49,15 @@ class PdfPrinter:
     def worthwhile(formats: list[str]) -> bool:
         """A second process pays when there is a second core and other work to overlap it with."""
         return "pdf" in formats and (os.cpu_count() or 1) > 1
+
+
+def printer_for(formats: list[str], *, documents: int) -> AbstractContextManager[PdfPrinter | None]:
+    """A printer started now when ``documents`` is one and a PDF is among ``formats`` (and there is a
+    second core); otherwise none: several documents are printed by forked workers, one a core,
+    each loading WeasyPrint itself."""
+    if documents == 1 and PdfPrinter.worthwhile(formats):
+        return PdfPrinter()
+    return nullcontext()
 
 
 def _load_weasyprint() -> None:
